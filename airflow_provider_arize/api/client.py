@@ -1,0 +1,398 @@
+"""The Arize import-job client: every job operation the provider performs, over one GraphQL transport.
+
+Operational contract:
+
+* Reads and state changes (pause, start, delete, updates) are idempotent and retried by the transport
+  (429 honouring ``Retry-After``, 5xx, connection errors; never 400/401/403).
+* A non-dry create is never blindly re-sent. The client first looks for a job with the same identity
+  (space, model, environment, and table or bucket/prefix) and returns it instead of creating a second
+  one. If the create fails ambiguously (dropped connection, 5xx, timeout after sending), it looks the job
+  up again and returns it if it was committed; only when it is provably absent is the create re-sent.
+* Triggering a table run is idempotent per window: an existing query for the same window is returned
+  and nothing is triggered; after an ambiguous failure the client looks for the query before re-sending.
+* Pausing a paused job, starting an active one or deleting a deleted one succeeds without a request and
+  reports ``changed=False``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from airflow_provider_arize.api import constants, operations, requests
+from airflow_provider_arize.api.errors import (
+    ArizeAmbiguousMutationError,
+    ArizeAPIError,
+    ArizeConfigError,
+    ArizeNotFoundError,
+    ArizeResponseError,
+    ArizeValidationError,
+)
+from airflow_provider_arize.api.models import (
+    FileImportJobSpec,
+    ImportJob,
+    ModelSchema,
+    QueryWindow,
+    TableImportJobSpec,
+    TableIngestionParameters,
+    TableRunQuery,
+    TriggeredTableImportJobSpec,
+    ValidationResult,
+)
+from airflow_provider_arize.api.models.records import JobType
+from airflow_provider_arize.api.pagination import iter_nodes
+from airflow_provider_arize.api.transport import GraphQLTransport
+
+log = logging.getLogger(__name__)
+
+JobIdForm = Literal["global", "short"]
+StatusAction = Literal["pause", "resume", "delete"]
+#: How many times an ambiguous create or trigger is looked up and re-sent before giving up.
+AMBIGUOUS_CREATE_ATTEMPTS = 3
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_TARGET_STATUS = {
+    "pause": constants.JOB_STATUS_INACTIVE,
+    "resume": constants.JOB_STATUS_ACTIVE,
+    "delete": constants.JOB_STATUS_DELETED,
+}
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    """A create's outcome: the job, and whether this call created it (``False``: it already existed)."""
+
+    job: ImportJob
+    created: bool
+    validation: ValidationResult | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A pause/resume/delete outcome: the job after the call and whether its status changed."""
+
+    job: ImportJob
+    changed: bool
+
+
+@dataclass(frozen=True)
+class TriggerResult:
+    """A triggered run: the query Arize reports for the window (``None`` until it shows up) and whether
+    this call triggered it (``False``: the window had been triggered already)."""
+
+    window: QueryWindow
+    triggered: bool
+    query: TableRunQuery | None
+
+
+class ArizeClient:
+    """Synchronous Arize import-job client bound to one space.
+
+    :param transport: the GraphQL transport (auth, retries, error mapping).
+    :param space_id: global id of the space jobs are listed in.
+    :param job_id_form: which id mutation inputs send as ``jobId``: the global ``id`` (default) or the
+        short ``jobId`` (Arize's documentation leaves this open).
+    """
+
+    def __init__(self, transport: GraphQLTransport, *, space_id: str, job_id_form: JobIdForm = "global"):
+        if not isinstance(space_id, str) or not space_id.strip():
+            raise ArizeConfigError("space_id must not be empty", field="spaceId")
+        if job_id_form not in ("global", "short"):
+            raise ArizeConfigError(
+                f"job_id_form must be 'global' or 'short', got {job_id_form!r}", field="job_id_form"
+            )
+        self.transport = transport
+        self.space_id = space_id.strip()
+        self.job_id_form: JobIdForm = job_id_form
+
+    # -- plumbing -----------------------------------------------------------------------------------
+    def _run(
+        self, name: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True
+    ) -> dict[str, Any]:
+        return self.transport.execute(
+            operations.load(name), variables, operation_name=name, idempotent=idempotent
+        )
+
+    def _input_ref(self, job: ImportJob) -> str:
+        if self.job_id_form == "short" and job.job_id:
+            return job.job_id
+        return job.id
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> ArizeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- connection -----------------------------------------------------------------------------------
+    def test_connection(self) -> str:
+        """Send ``{ __typename }``; return the root type name (``Query``)."""
+        return str(requests.field_of(self._run("TestConnection"), "__typename"))
+
+    def list_spaces(self) -> list[dict[str, Any]]:
+        """The spaces this key can see, as ``{"id", "name"}`` dicts."""
+
+        def page(first: int, after: str | None) -> Any:
+            return requests.parse_connection(
+                self._run("ListSpaces", {"first": first, "after": after}), "viewer", "spaces"
+            )
+
+        return [dict(n) for n in iter_nodes(page)]
+
+    # -- reading jobs --------------------------------------------------------------------------------
+    def iter_jobs(self, job_type: JobType, *, search: str | None = None) -> Iterator[ImportJob]:
+        """Every table or file job of the space, page by page (at most 50 per request)."""
+
+        def page(first: int, after: str | None) -> Any:
+            name, variables = requests.list_jobs_request(job_type, self.space_id, first, after, search)
+            return requests.parse_connection(
+                self._run(name, variables), "node", requests.LIST_FIELD[job_type]
+            )
+
+        for node in iter_nodes(page):
+            yield ImportJob.from_output(job_type, node)
+
+    def get_job(self, job_type: JobType, ref: str) -> ImportJob:
+        """A job by global id or short ``jobId`` (a decimal string); raises ``ArizeNotFoundError``."""
+        if not isinstance(ref, str) or not ref.strip():
+            raise ArizeConfigError("job id must not be empty", field="jobId")
+        ref = ref.strip()
+        if requests.is_short_job_id(ref):
+            for candidates in (self.iter_jobs(job_type, search=ref), self.iter_jobs(job_type)):
+                for job in candidates:
+                    if job.job_id == ref:
+                        return job
+            raise ArizeNotFoundError(f"no {job_type} import job with jobId {ref} in space {self.space_id}")
+        name, variables = requests.get_job_request(job_type, ref)
+        return requests.parse_get_job(job_type, ref, self._run(name, variables))
+
+    def find_job(self, job_type: JobType, identity: tuple[str, ...]) -> ImportJob | None:
+        """The newest non-deleted job whose identity equals ``identity`` (see the specs' ``identity``)."""
+        matches = [j for j in self.iter_jobs(job_type) if not j.is_deleted and _identity(j) == identity[1:]]
+        return max(matches, key=lambda j: (j.created_at or _EPOCH, j.id), default=None)
+
+    # -- creating jobs -------------------------------------------------------------------------------
+    def dry_run_table_job(self, spec: TableImportJobSpec) -> ValidationResult:
+        """Validate a table job without writing anything; returns Arize's validation result."""
+        data = self._run("DryRunTableImportJob", {"input": spec.to_input(dry_run=True)})
+        return _validation(data, "createTableImportJob")
+
+    def dry_run_file_job(self, spec: FileImportJobSpec, *, file_name: str | None = None) -> ValidationResult:
+        """Validate a file job (against ``file_name``, default the first file) without writing anything."""
+        data = self._run("DryRunFileImportJob", {"input": spec.to_input(dry_run=True, file_name=file_name)})
+        return _validation(data, "createFileImportJob")
+
+    def create_table_job(self, spec: TableImportJobSpec) -> CreateResult:
+        """Create a table job, or return the existing one with the same identity (see module contract).
+
+        Ingestion parameters in the spec are applied right after a new job is created.
+        """
+        result = self._create(
+            "table",
+            spec.identity,
+            "CreateTableImportJob",
+            "createTableImportJob",
+            {"input": spec.to_input(dry_run=False)},
+        )
+        if result.created and spec.ingestion_parameters and not spec.ingestion_parameters.is_empty():
+            job = self.update_ingestion_parameters(result.job.id, spec.ingestion_parameters)
+            result = CreateResult(job, True, result.validation)
+        return result
+
+    def create_triggered_table_job(self, spec: TriggeredTableImportJobSpec) -> CreateResult:
+        """Create an event-based Snowflake job, or return the existing one with the same identity."""
+        return self._create(
+            "table",
+            spec.identity,
+            "CreateTriggeredOngoingTableImportJob",
+            "createTriggeredOngoingTableImportJob",
+            {"input": spec.to_input()},
+        )
+
+    def create_file_job(self, spec: FileImportJobSpec) -> CreateResult:
+        """Create a file job, or return the existing one on the same bucket and prefix for the model."""
+        return self._create(
+            "file",
+            spec.identity,
+            "CreateFileImportJob",
+            "createFileImportJob",
+            {"input": spec.to_input(dry_run=False)},
+        )
+
+    def _create(
+        self,
+        job_type: JobType,
+        identity: tuple[str, ...],
+        operation: str,
+        field: str,
+        variables: dict[str, Any],
+    ) -> CreateResult:
+        existing = self.find_job(job_type, identity)
+        if existing is not None:
+            log.info(
+                "%s import job %s (jobId %s) already exists for this identity; not creating another",
+                job_type,
+                existing.id,
+                existing.job_id,
+            )
+            return CreateResult(existing, created=False)
+        for attempt in range(1, AMBIGUOUS_CREATE_ATTEMPTS + 1):
+            try:
+                data = self._run(operation, variables, idempotent=False)
+            except ArizeAmbiguousMutationError as exc:
+                log.warning(
+                    "create of %s import job may or may not have committed (%s); looking it up", job_type, exc
+                )
+                found = self.find_job(job_type, identity)
+                if found is not None:
+                    log.info("the interrupted create did commit: job %s (jobId %s)", found.id, found.job_id)
+                    return CreateResult(found, created=True)
+                if attempt == AMBIGUOUS_CREATE_ATTEMPTS:
+                    raise
+                continue
+            payload = requests.field_of(data, field)
+            validation = ValidationResult.from_output(requests.field_of(payload, "validationResult"))
+            job_data = requests.field_of(payload, requests.PAYLOAD_FIELD[job_type])
+            if validation is not None and not validation.passed:
+                raise ArizeValidationError(
+                    f"Arize rejected the {job_type} import job: {validation.describe()}",
+                    validation_result=validation,
+                    operation_name=operation,
+                )
+            if not job_data:
+                raise ArizeResponseError(
+                    f"{operation} returned no job and no validation error", operation_name=operation
+                )
+            job = ImportJob.from_output(job_type, job_data)
+            if not job.job_status or job.job_id is None:
+                job = self.get_job(job_type, job.id)  # the payload selected too little; read it back
+            log.info("created %s import job %s (jobId %s)", job_type, job.id, job.job_id)
+            return CreateResult(job, created=True, validation=validation)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- changing jobs -------------------------------------------------------------------------------
+    def set_status(self, job_type: JobType, ref: str, action: StatusAction) -> StatusChange:
+        """Pause, resume or delete a job. Already in the target state: no request, ``changed=False``.
+
+        Pausing or resuming a deleted job raises ``ArizeAPIError``.
+        """
+        job = self.get_job(job_type, ref)
+        target = _TARGET_STATUS[action]
+        if job.job_status == target:
+            log.info("%s import job %s is already %s; nothing to do", job_type, job.id, target)
+            return StatusChange(job, changed=False)
+        if job.is_deleted:
+            raise ArizeAPIError(f"cannot {action} {job_type} import job {job.id}: it is deleted")
+        operation = requests.STATUS_MUTATION[(job_type, action)]
+        self._run(operation, {"input": {"jobId": self._input_ref(job)}})
+        after = self.get_job(job_type, job.id)
+        log.info("%s import job %s: %s -> %s", job_type, job.id, job.job_status, after.job_status)
+        return StatusChange(after, changed=True)
+
+    def update_ingestion_parameters(self, ref: str, params: TableIngestionParameters) -> ImportJob:
+        """Set a table job's ``rowLimit`` / ``refreshIntervalMinutes`` / ``queryWindowSizeHours``;
+        parameters left unset keep their current values."""
+        if params.is_empty():
+            raise ArizeConfigError("no ingestion parameter to update", field="tableIngestionParameters")
+        job = self.get_job("table", ref)
+        merged = params.merged_over(job.ingestion_parameters)
+        self._run(
+            "UpdateTableIngestionParameters",
+            {"input": {"jobId": self._input_ref(job), "tableIngestionParameters": merged.to_input()}},
+        )
+        return self.get_job("table", job.id)
+
+    def update_table_job_schema(
+        self, ref: str, schema: ModelSchema, params: TableIngestionParameters | None = None
+    ) -> ImportJob:
+        """Replace a table job's schema (validated against the job's model type first), sending the
+        complete schema and the merged ingestion parameters, as ``updateTableImportJob`` expects."""
+        job = self.get_job("table", ref)
+        if job.model_type:
+            schema.validate_for(job.model_type, "table")
+        merged = (params or TableIngestionParameters()).merged_over(job.ingestion_parameters)
+        variables: dict[str, Any] = {
+            "jobId": self._input_ref(job),
+            "schema": schema.to_input(),
+            "tableIngestionParameters": merged.to_input(),
+        }
+        self._run("UpdateTableImportJob", {"input": variables})
+        return self.get_job("table", job.id)
+
+    def update_file_job_schema(self, ref: str, schema: ModelSchema) -> ImportJob:
+        """Replace a file job's schema (validated against the job's model type first)."""
+        job = self.get_job("file", ref)
+        if job.model_type:
+            schema.validate_for(job.model_type, "file")
+        self._run(
+            "UpdateFileImportJob", {"input": {"jobId": self._input_ref(job), "schema": schema.to_input()}}
+        )
+        return self.get_job("file", job.id)
+
+    # -- table runs ----------------------------------------------------------------------------------
+    def list_table_queries(self, ref: str) -> list[TableRunQuery]:
+        """Every query of a table job, oldest first by ``createdAt``."""
+        job = self.get_job("table", ref) if requests.is_short_job_id(ref) else None
+        global_id = job.id if job else ref
+
+        def page(first: int, after: str | None) -> Any:
+            name, variables = requests.list_queries_request(global_id, first, after)
+            return requests.parse_connection(self._run(name, variables), "node", "queries")
+
+        return requests.sort_queries([TableRunQuery.from_output(n) for n in iter_nodes(page)])
+
+    def find_table_run(self, ref: str, window: QueryWindow) -> TableRunQuery | None:
+        """The query Arize reports for exactly ``window``, if any."""
+        return requests.window_query(self.list_table_queries(ref), window)
+
+    def trigger_table_run(self, ref: str, window: QueryWindow) -> TriggerResult:
+        """Trigger an event-based job's run for ``window``, once: an existing query for the window is
+        returned instead (see module contract)."""
+        job = self.get_job("table", ref)
+        if not job.is_active:
+            raise ArizeAPIError(f"cannot trigger a run of table import job {job.id}: it is {job.job_status}")
+        existing = self.find_table_run(job.id, window)
+        if existing is not None:
+            log.info(
+                "window %s of job %s was already triggered (query %s); not triggering again",
+                window,
+                job.id,
+                existing.query_id,
+            )
+            return TriggerResult(window, triggered=False, query=existing)
+        variables = {"input": {"jobId": self._input_ref(job), **window.to_input()}}
+        for attempt in range(1, AMBIGUOUS_CREATE_ATTEMPTS + 1):
+            try:
+                self._run("CreateTriggeredOngoingTableRun", variables, idempotent=False)
+            except ArizeAmbiguousMutationError as exc:
+                log.warning(
+                    "trigger of window %s may or may not have committed (%s); looking it up", window, exc
+                )
+                found = self.find_table_run(job.id, window)
+                if found is not None:
+                    return TriggerResult(window, triggered=True, query=found)
+                if attempt == AMBIGUOUS_CREATE_ATTEMPTS:
+                    raise
+                continue
+            log.info("triggered window %s of table import job %s", window, job.id)
+            return TriggerResult(window, triggered=True, query=self.find_table_run(job.id, window))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _identity(job: ImportJob) -> tuple[str | None, ...]:
+    """A listed job's identity without the space (listings are per space)."""
+    if job.job_type == "table":
+        return (job.model_name, job.environment, job.table_store, (job.table or "").lower())
+    return (job.model_name, job.environment, job.bucket_name, job.prefix or "")
+
+
+def _validation(data: dict[str, Any], field: str) -> ValidationResult:
+    result = ValidationResult.from_output(requests.field_of(data, field, "validationResult"))
+    if result is None:
+        raise ArizeResponseError(f"{field} dry run returned no validationResult")
+    return result

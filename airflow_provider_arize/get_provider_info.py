@@ -1,0 +1,85 @@
+"""Provider registration for Airflow's providers manager (the ``apache_airflow_provider`` entry point).
+
+Pure data, no imports of the package's heavy modules: Airflow calls this at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_arize import __version__
+
+_PKG = "airflow_provider_arize"
+
+
+def ui_field_behaviour() -> dict[str, Any]:
+    """How the ``arize`` connection form shows Airflow's standard fields."""
+    return {
+        "hidden-fields": ["schema", "port", "login"],
+        "relabeling": {"host": "Endpoint URL", "password": "Developer API key"},
+        "placeholders": {
+            "host": "https://app.arize.com",
+            "password": "developer API key (Settings > API keys in Arize)",
+            "space_id": "U3BhY2U6MTIzNDU= (from /organizations/:org/spaces/:space_id)",
+        },
+    }
+
+
+def conn_fields() -> dict[str, Any]:
+    """Extra fields of the ``arize`` connection form."""
+    return {
+        "space_id": {
+            "label": "Space ID",
+            "schema": {"type": ["string", "null"]},
+            "description": "Global id of the Arize space jobs are created in (the :space_id of its URL).",
+        },
+        "job_id_form": {
+            "label": "Job id sent to mutations",
+            "schema": {"type": ["string", "null"], "enum": ["global", "short", None], "default": "global"},
+            "description": "Send the global job id (default) or the short jobId as mutation inputs.",
+        },
+        "timeout": {
+            "label": "Request timeout (seconds)",
+            "schema": {"type": ["number", "null"], "default": 30},
+        },
+        "verify": {
+            "label": "Verify TLS certificates",
+            "schema": {"type": ["boolean", "null"], "default": True},
+            "description": "Leave on. Turning it off logs a warning on every use.",
+        },
+    }
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Return the provider's metadata."""
+    return {
+        "package-name": "airflow-provider-arize",
+        "name": "Arize",
+        "description": "Arize AI import jobs (files from S3/GCS/Azure, tables from BigQuery, Snowflake, "
+        "Databricks) as Airflow DAGs, with a local Arize emulator for tests.",
+        "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": "Arize",
+                "external-doc-url": "https://arize.com/docs/ax",
+                "tags": ["service"],
+            }
+        ],
+        "operators": [
+            {
+                "integration-name": "Arize",
+                "python-modules": [f"{_PKG}.operators.table_jobs", f"{_PKG}.operators.job_control"],
+            }
+        ],
+        "hooks": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.hooks.arize"]}],
+        "connection-types": [
+            {
+                "connection-type": "arize",
+                "hook-class-name": f"{_PKG}.hooks.arize.ArizeHook",
+                "hook-name": "Arize",
+                "conn-fields": conn_fields(),
+                "ui-field-behaviour": ui_field_behaviour(),
+            }
+        ],
+        "extra-links": [f"{_PKG}.links.ArizeJobLink"],
+    }

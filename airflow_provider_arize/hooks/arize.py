@@ -1,0 +1,179 @@
+"""ArizeHook: the Arize import-job API behind an Airflow ``arize`` connection.
+
+* Nothing happens in ``__init__``: the connection is looked up, and the client built, on first use, so
+  constructing a hook (or an operator that holds one) at DAG-parse time costs nothing and sends nothing.
+* The API key is registered with Airflow's secret masker as soon as it is read, so it cannot reach task
+  logs even if a library prints it.
+* Retries, idempotent creates and window triggers follow :mod:`airflow_provider_arize.api.client`.
+* :meth:`get_async_client` is the triggerer-side twin: it resolves the connection with Airflow's async
+  lookup (never a sync lookup on the event loop) and returns a read-only async client.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseHook
+
+from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.api.async_client import AsyncArizeClient
+    from airflow_provider_arize.api.client import (
+        ArizeClient,
+        CreateResult,
+        StatusChange,
+        TriggerResult,
+    )
+    from airflow_provider_arize.api.models import (
+        FileImportJobSpec,
+        ImportJob,
+        ModelSchema,
+        QueryWindow,
+        TableImportJobSpec,
+        TableIngestionParameters,
+        TableRunQuery,
+        TriggeredTableImportJobSpec,
+        ValidationResult,
+    )
+    from airflow_provider_arize.api.models.records import JobType
+
+
+def _mask(secret: str) -> None:
+    from airflow.sdk.log import mask_secret
+
+    mask_secret(secret)
+
+
+def _transport_config(settings: ArizeConnectionSettings) -> Any:
+    from airflow_provider_arize.api.transport import TransportConfig
+
+    return TransportConfig(
+        endpoint=settings.endpoint, api_key=settings.api_key, timeout=settings.timeout, verify=settings.verify
+    )
+
+
+class ArizeHook(BaseHook):
+    """Interact with Arize's GraphQL import-job API.
+
+    :param arize_conn_id: an ``arize`` connection: host = endpoint URL (default ``https://app.arize.com``),
+        password = developer API key, extra ``space_id`` (and optionally ``job_id_form``, ``timeout``,
+        ``verify``, ``ca_bundle``).
+    """
+
+    conn_name_attr = "arize_conn_id"
+    default_conn_name = "arize_default"
+    conn_type = "arize"
+    hook_name = "Arize"
+
+    def __init__(self, arize_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.arize_conn_id = arize_conn_id
+
+    # -- connection and clients ---------------------------------------------------------------------
+    @cached_property
+    def settings(self) -> ArizeConnectionSettings:
+        """The validated connection (looked up once, on first use)."""
+        conn = self.get_connection(self.arize_conn_id)
+        if conn.password:
+            _mask(conn.password)
+        return ArizeConnectionSettings.from_connection(conn)
+
+    @cached_property
+    def client(self) -> ArizeClient:
+        """The synchronous client, built on first use."""
+        from airflow_provider_arize.api.client import ArizeClient
+        from airflow_provider_arize.api.transport import GraphQLTransport
+
+        settings = self.settings
+        return ArizeClient(
+            GraphQLTransport(_transport_config(settings)),
+            space_id=settings.space_id,
+            job_id_form=settings.job_id_form,
+        )  # type: ignore[arg-type]
+
+    def get_conn(self) -> ArizeClient:
+        """Return the synchronous :class:`ArizeClient`."""
+        return self.client
+
+    async def get_async_client(self) -> AsyncArizeClient:
+        """A read-only async client, for triggers. The caller closes it (``async with``)."""
+        from airflow_provider_arize.api.async_client import AsyncArizeClient
+        from airflow_provider_arize.api.transport import AsyncGraphQLTransport
+
+        conn = await self.aget_connection(self.arize_conn_id)
+        if conn.password:
+            from airflow.sdk.log import amask_secret
+
+            await amask_secret(conn.password)
+        settings = ArizeConnectionSettings.from_connection(conn)
+        return AsyncArizeClient(
+            AsyncGraphQLTransport(_transport_config(settings)), space_id=settings.space_id
+        )
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Send ``{ __typename }`` with the connection's key; report success and a message."""
+        from airflow_provider_arize.api.errors import ArizeError
+
+        try:
+            typename = self.client.test_connection()
+        except ArizeError as exc:
+            return False, str(exc)
+        return True, f"Connected to {self.settings.endpoint} (root type {typename})"
+
+    # -- jobs -----------------------------------------------------------------------------------------
+    def job_url(self, job: ImportJob) -> str:
+        """The Arize UI page of a job's space (the job id is shown there)."""
+        from airflow_provider_arize.links import job_url
+
+        return job_url(self.settings.endpoint, self.settings.space_id, job)
+
+    def dry_run_table_job(self, spec: TableImportJobSpec) -> ValidationResult:
+        return self.client.dry_run_table_job(spec)
+
+    def create_table_job(self, spec: TableImportJobSpec) -> CreateResult:
+        return self.client.create_table_job(spec)
+
+    def create_triggered_table_job(self, spec: TriggeredTableImportJobSpec) -> CreateResult:
+        return self.client.create_triggered_table_job(spec)
+
+    def dry_run_file_job(self, spec: FileImportJobSpec, file_name: str | None = None) -> ValidationResult:
+        return self.client.dry_run_file_job(spec, file_name=file_name)
+
+    def create_file_job(self, spec: FileImportJobSpec) -> CreateResult:
+        return self.client.create_file_job(spec)
+
+    def get_job(self, job_type: JobType, job_id: str) -> ImportJob:
+        """A job by global id or short job id."""
+        return self.client.get_job(job_type, job_id)
+
+    def list_jobs(self, job_type: JobType, search: str | None = None) -> list[ImportJob]:
+        """Every table or file job of the connection's space."""
+        return list(self.client.iter_jobs(job_type, search=search))
+
+    def pause_job(self, job_type: JobType, job_id: str) -> StatusChange:
+        return self.client.set_status(job_type, job_id, "pause")
+
+    def resume_job(self, job_type: JobType, job_id: str) -> StatusChange:
+        return self.client.set_status(job_type, job_id, "resume")
+
+    def delete_job(self, job_type: JobType, job_id: str) -> StatusChange:
+        return self.client.set_status(job_type, job_id, "delete")
+
+    def update_ingestion_parameters(self, job_id: str, params: TableIngestionParameters) -> ImportJob:
+        return self.client.update_ingestion_parameters(job_id, params)
+
+    def update_table_job_schema(
+        self, job_id: str, schema: ModelSchema, params: TableIngestionParameters | None = None
+    ) -> ImportJob:
+        return self.client.update_table_job_schema(job_id, schema, params)
+
+    def update_file_job_schema(self, job_id: str, schema: ModelSchema) -> ImportJob:
+        return self.client.update_file_job_schema(job_id, schema)
+
+    def trigger_table_run(self, job_id: str, window: QueryWindow) -> TriggerResult:
+        return self.client.trigger_table_run(job_id, window)
+
+    def list_table_queries(self, job_id: str) -> list[TableRunQuery]:
+        return self.client.list_table_queries(job_id)

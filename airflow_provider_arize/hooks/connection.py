@@ -1,0 +1,138 @@
+"""Reading an ``arize`` Airflow connection into client settings (no network, no Airflow import).
+
+Connection fields: ``host`` is the endpoint URL (default ``https://app.arize.com``), ``password`` the
+developer API key; the extra holds ``space_id`` and optional ``job_id_form`` (``global`` | ``short``),
+``timeout`` (seconds), ``verify`` (TLS verification, default on) and ``ca_bundle`` (path). Extra keys
+may also carry the form prefix ``extra__arize__``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, cast
+
+from airflow_provider_arize.api import constants
+from airflow_provider_arize.api.errors import ArizeConfigError
+
+log = logging.getLogger(__name__)
+
+CONN_TYPE = "arize"
+JobIdForm = Literal["global", "short"]
+
+
+class ConnectionLike(Protocol):
+    """The attributes of an Airflow ``Connection`` this module reads."""
+
+    @property
+    def conn_id(self) -> str | None: ...
+    @property
+    def host(self) -> str | None: ...
+    @property
+    def password(self) -> str | None: ...
+    @property
+    def port(self) -> int | None: ...
+    @property
+    def schema(self) -> str | None: ...
+
+    @property
+    def extra_dejson(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class ArizeConnectionSettings:
+    """Everything needed to build a client; ``api_key`` never appears in ``repr``."""
+
+    conn_id: str
+    endpoint: str
+    space_id: str
+    api_key: str = field(repr=False)
+    job_id_form: JobIdForm = "global"
+    timeout: float = 30.0
+    verify: bool | str = True
+
+    @classmethod
+    def from_connection(cls, conn: ConnectionLike) -> ArizeConnectionSettings:
+        """Validate a connection; every problem is an ``ArizeConfigError`` naming the field."""
+        conn_id = conn.conn_id or "<unnamed>"
+        extra = _extra(conn)
+        api_key = (conn.password or "").strip()
+        if not api_key:
+            raise ArizeConfigError(
+                f"connection {conn_id!r} has no developer API key (put it in the password field)",
+                field="password",
+            )
+        space_id = str(extra.get("space_id") or "").strip()
+        if not space_id:
+            raise ArizeConfigError(
+                f"connection {conn_id!r} has an empty space id (extra 'space_id')", field="space_id"
+            )
+        job_id_form = str(extra.get("job_id_form") or "global")
+        if job_id_form not in ("global", "short"):
+            raise ArizeConfigError(
+                f"connection {conn_id!r}: job_id_form must be 'global' or 'short', got {job_id_form!r}",
+                field="job_id_form",
+            )
+        try:
+            timeout = float(extra.get("timeout") or 30.0)
+        except (TypeError, ValueError) as exc:
+            raise ArizeConfigError(
+                f"connection {conn_id!r}: timeout must be a number of seconds", field="timeout"
+            ) from exc
+        if timeout <= 0:
+            raise ArizeConfigError(f"connection {conn_id!r}: timeout must be > 0", field="timeout")
+        verify: bool | str = _as_bool(extra.get("verify", True), "verify")
+        if extra.get("ca_bundle"):
+            verify = str(extra["ca_bundle"])
+        if verify is False:
+            log.warning(
+                "connection %r turns TLS certificate verification OFF (extra verify=false); "
+                "use it only against a local emulator",
+                conn_id,
+            )
+        return cls(
+            conn_id=conn_id,
+            endpoint=endpoint_url(conn),
+            space_id=space_id,
+            api_key=api_key,
+            job_id_form=cast(JobIdForm, job_id_form),
+            timeout=timeout,
+            verify=verify,
+        )
+
+
+def endpoint_url(conn: ConnectionLike) -> str:
+    """``https://app.arize.com`` unless the connection's host says otherwise (scheme and port kept)."""
+    host = (conn.host or "").strip().rstrip("/")
+    if not host:
+        return constants.DEFAULT_ENDPOINT
+    if "://" not in host:
+        scheme = (conn.schema or "https").strip() or "https"
+        host = f"{scheme}://{host}"
+    if conn.port and host.count(":") < 2:
+        host = f"{host}:{conn.port}"
+    return host
+
+
+def _extra(conn: ConnectionLike) -> dict[str, Any]:
+    try:
+        raw = conn.extra_dejson
+    except (ValueError, json.JSONDecodeError) as exc:  # pragma: no cover - Airflow already parses
+        raise ArizeConfigError("connection extra is not valid JSON", field="extra") from exc
+    if not isinstance(raw, Mapping):
+        raise ArizeConfigError("connection extra must be a JSON object", field="extra")
+    prefix = f"extra__{CONN_TYPE}__"
+    return {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in raw.items()}
+
+
+def _as_bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ArizeConfigError(f"{name} must be true or false, got {value!r}", field=name)

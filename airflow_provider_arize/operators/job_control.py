@@ -1,0 +1,84 @@
+"""Pause, resume and delete import jobs (table or file). Each is idempotent: a job already in the target
+state succeeds without a request and the log says so. Pausing or resuming a deleted job fails."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from airflow_provider_arize.operators.base import ArizeBaseOperator
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from airflow_provider_arize.api.client import StatusChange
+
+
+class _JobStatusOperator(ArizeBaseOperator):
+    """:param job_id: global id or short job id. :param job_type: ``table`` (default) or ``file``."""
+
+    template_fields: Sequence[str] = ("job_id", "job_type")
+    action: Literal["pause", "resume", "delete"]
+
+    def __init__(self, *, job_id: str, job_type: Literal["table", "file"] = "table", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.job_type = job_type
+
+    def _change(self) -> StatusChange:
+        raise NotImplementedError
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+
+        if self.job_type not in ("table", "file"):
+            raise ArizeConfigError(
+                f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
+            )
+        change = self._change()
+        job = change.job
+        if change.changed:
+            self.log.info(
+                "%s import job %s (jobId %s): %s done, status is now %s",
+                self.job_type,
+                job.id,
+                job.job_id,
+                self.action,
+                job.job_status,
+            )
+        else:
+            self.log.info(
+                "%s import job %s (jobId %s) was already %s; nothing to do",
+                self.job_type,
+                job.id,
+                job.job_id,
+                job.job_status,
+            )
+        return {**self.publish_job(context, job), "changed": change.changed}
+
+
+class ArizePauseImportJobOperator(_JobStatusOperator):
+    """Pause an import job (status ``inactive``): Arize stops polling until it is resumed."""
+
+    action = "pause"
+
+    def _change(self) -> StatusChange:
+        return self.hook.pause_job(self.job_type, str(self.job_id))
+
+
+class ArizeResumeImportJobOperator(_JobStatusOperator):
+    """Resume (start) a paused import job (status ``active``)."""
+
+    action = "resume"
+
+    def _change(self) -> StatusChange:
+        return self.hook.resume_job(self.job_type, str(self.job_id))
+
+
+class ArizeDeleteImportJobOperator(_JobStatusOperator):
+    """Delete an import job (status ``deleted``; it stays listed). Deleting a deleted job succeeds."""
+
+    action = "delete"
+
+    def _change(self) -> StatusChange:
+        return self.hook.delete_job(self.job_type, str(self.job_id))

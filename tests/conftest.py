@@ -1,0 +1,38 @@
+"""Test-wide setup: a private Airflow home (set before Airflow is imported) and emulator-backed hooks."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from airflow_provider_arize.dag_testing import configure_local_airflow
+
+ROOT = Path(__file__).resolve().parent.parent
+_HOME = Path(tempfile.mkdtemp(prefix="arize-airflow-home-"))
+configure_local_airflow(_HOME, ROOT / "example_dags")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated SQLite metadata DB in the session's private Airflow home (about 5 s, once)."""
+    from airflow_provider_arize.dag_testing import migrate_metadata_db
+
+    migrate_metadata_db()
+    return _HOME
+
+
+@pytest.fixture
+def arize_conn_env(arize_emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """An ``arize_default`` connection (environment variable) pointing at a fresh emulator."""
+    from airflow_provider_arize.dag_testing import arize_connection_uri_env
+
+    for key, value in arize_connection_uri_env("arize_default", url=arize_emulator.url,
+                                               api_key=arize_emulator.api_key,
+                                               space_id=arize_emulator.space_id).items():
+        monkeypatch.setenv(key, value)
+    yield "arize_default"
