@@ -28,15 +28,25 @@ def configure_local_airflow(home: Path, dags_folder: Path) -> None:
 def migrate_metadata_db() -> None:
     """Create or upgrade the metadata DB of the configured ``AIRFLOW_HOME`` (a few seconds on SQLite)."""
     airflow = Path(sys.executable).with_name("airflow")
-    subprocess.run([str(airflow), "db", "migrate"], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE, env=os.environ.copy())
+    subprocess.run(
+        [str(airflow), "db", "migrate"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
 
 
-def arize_connection_uri_env(conn_id: str, *, url: str, api_key: str, space_id: str,
-                             extra: dict[str, Any] | None = None) -> dict[str, str]:
+def arize_connection_uri_env(
+    conn_id: str, *, url: str, api_key: str, space_id: str, extra: dict[str, Any] | None = None
+) -> dict[str, str]:
     """The ``AIRFLOW_CONN_<ID>`` environment entry (JSON form) for an ``arize`` connection."""
-    body = {"conn_type": "arize", "host": url, "password": api_key,
-            "extra": {"space_id": space_id, **(extra or {})}}
+    body = {
+        "conn_type": "arize",
+        "host": url,
+        "password": api_key,
+        "extra": {"space_id": space_id, **(extra or {})},
+    }
     return {f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(body)}
 
 
@@ -61,7 +71,7 @@ def load_dag(dag_file: Path, dag_id: str | None = None) -> Any:
     """Parse ``dag_file`` and return its DAG (the only one, or ``dag_id``)."""
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(dag_file), include_examples=False)
+    bag = DagBag(dag_folder=str(dag_file))
     if bag.import_errors:
         raise RuntimeError(f"{dag_file} failed to import: {bag.import_errors}")
     if dag_id is None:

@@ -6,10 +6,14 @@ run starts from a fresh emulator. Exits non-zero if any DAG run fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,13 +23,45 @@ DAGS = ROOT / "example_dags"
 DEMO_API_KEY = "demo-arize-key-9f3c2e71"
 
 
+@contextlib.contextmanager
+def _output_to(path: Path) -> Iterator[None]:
+    """Send this process's stdout and stderr (file descriptors, so Airflow's loggers too) to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("w") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def _provider_lines(log_file: Path) -> list[str]:
+    """What the provider itself logged (its operators and client), without Airflow's own chatter."""
+    pattern = re.compile(
+        r"\[(?:info|warning|error)\s*\]\s+(.*?)\s+\[(?:airflow\.task\.operators\.)?airflow_provider_arize"
+    )
+    lines = []
+    for raw in log_file.read_text(errors="replace").splitlines():
+        match = pattern.search(raw)
+        if match:
+            lines.append(match.group(1))
+    return lines
+
+
 def main() -> int:
     from airflow_provider_arize.dag_testing import configure_local_airflow
 
     shutil.rmtree(DEMO / "emulator", ignore_errors=True)
     configure_local_airflow(DEMO / "airflow", DAGS)
-
-    import os
 
     from airflow_provider_arize.dag_testing import (
         arize_connection_uri_env,
@@ -41,26 +77,40 @@ def main() -> int:
     (DEMO / "emulator").mkdir(parents=True, exist_ok=True)
     with EmulatorProcess(db_path=DEMO / "emulator" / "arize.sqlite3", api_key=DEMO_API_KEY) as emulator:
         print(f"== Arize emulator at {emulator.graphql_url} (space {emulator.space_id})", flush=True)
-        os.environ.update(arize_connection_uri_env("arize_default", url=emulator.url, api_key=DEMO_API_KEY,
-                                                   space_id=emulator.space_id))
+        os.environ.update(
+            arize_connection_uri_env(
+                "arize_default", url=emulator.url, api_key=DEMO_API_KEY, space_id=emulator.space_id
+            )
+        )
         reports = []
         for dag_file in sorted(DAGS.glob("example_*.py")):
             print(f"== running {dag_file.name}", flush=True)
             t0 = time.monotonic()
-            report = run_dag(load_dag(dag_file))
+            log_file = DEMO / "logs" / f"{dag_file.stem}.log"
+            with _output_to(log_file):
+                report = run_dag(load_dag(dag_file))
             reports.append(report)
-            print(f"   {report.render()}  [{time.monotonic() - t0:.1f} s]", flush=True)
+            for line in _provider_lines(log_file):
+                print(f"   | {line}")
+            print(f"   {report.render()}  [{time.monotonic() - t0:.1f} s; full log: {log_file}]", flush=True)
         jobs = emulator.admin.jobs()
         stats = emulator.admin.stats()
 
     print("\n== what Arize (the emulator) saw")
     for job in jobs:
-        print("   " + json.dumps({k: job.get(k) for k in ("kind", "job_id", "model_name", "job_status", "table")
-                                  if k in job}))
-    print("   requests by operation: " + json.dumps(stats.get("by_operation", stats), sort_keys=True))
+        print(
+            "   "
+            + json.dumps(
+                {k: job.get(k) for k in ("kind", "job_id", "model_name", "job_status", "table") if k in job}
+            )
+        )
+    print("   requests by operation: " + json.dumps(stats["requests"]["by_operation"], sort_keys=True))
+    print("   mutations committed:   " + json.dumps(stats["mutations_committed"], sort_keys=True))
     failed = [r for r in reports if not r.succeeded]
-    print(f"\n== {len(reports) - len(failed)} of {len(reports)} example DAGs succeeded "
-          f"in {time.monotonic() - started:.1f} s")
+    print(
+        f"\n== {len(reports) - len(failed)} of {len(reports)} example DAGs succeeded "
+        f"in {time.monotonic() - started:.1f} s"
+    )
     return 1 if failed else 0
 
 

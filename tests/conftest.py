@@ -31,8 +31,11 @@ def arize_conn_env(arize_emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """An ``arize_default`` connection (environment variable) pointing at a fresh emulator."""
     from airflow_provider_arize.dag_testing import arize_connection_uri_env
 
-    for key, value in arize_connection_uri_env("arize_default", url=arize_emulator.url,
-                                               api_key=arize_emulator.api_key,
-                                               space_id=arize_emulator.space_id).items():
+    for key, value in arize_connection_uri_env(
+        "arize_default",
+        url=arize_emulator.url,
+        api_key=arize_emulator.api_key,
+        space_id=arize_emulator.space_id,
+    ).items():
         monkeypatch.setenv(key, value)
     yield "arize_default"

@@ -31,7 +31,6 @@ def test_provider_info_is_valid_and_points_at_real_classes() -> None:
 
 def test_airflow_lists_provider_and_connection_type() -> None:
     from airflow.providers_manager import ProvidersManager
-
     from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
 
     manager = ProvidersManager()
@@ -46,6 +45,10 @@ def test_airflow_lists_provider_and_connection_type() -> None:
 
 
 def test_airflow_cli_lists_provider(airflow_db: Path) -> None:
-    out = subprocess.run([str(Path(sys.executable).with_name("airflow")), "providers", "list", "-o", "plain"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "providers", "list", "-o", "plain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "airflow-provider-arize" in out

@@ -60,7 +60,7 @@ class AsyncArizeClient:
         if requests.is_short_job_id(ref):
             async for job in self.iter_jobs(job_type):
                 if job.job_id == ref:
-                    return job
+                    return await self.get_job(job_type, job.id)  # listings are slim
             raise ArizeNotFoundError(f"no {job_type} import job with jobId {ref} in space {self.space_id}")
         name, variables = requests.get_job_request(job_type, ref)
         return requests.parse_get_job(job_type, ref, await self._run(name, variables))

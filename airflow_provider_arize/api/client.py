@@ -163,13 +163,17 @@ class ArizeClient:
             raise ArizeConfigError("job id must not be empty", field="jobId")
         ref = ref.strip()
         if requests.is_short_job_id(ref):
-            for candidates in (self.iter_jobs(job_type, search=ref), self.iter_jobs(job_type)):
-                for job in candidates:
-                    if job.job_id == ref:
-                        return job
-            raise ArizeNotFoundError(f"no {job_type} import job with jobId {ref} in space {self.space_id}")
+            ref = self._global_id_of(job_type, ref)
         name, variables = requests.get_job_request(job_type, ref)
         return requests.parse_get_job(job_type, ref, self._run(name, variables))
+
+    def _global_id_of(self, job_type: JobType, short_id: str) -> str:
+        """Resolve a short ``jobId`` through the listing (narrowed by ``search`` first, then in full)."""
+        for candidates in (self.iter_jobs(job_type, search=short_id), self.iter_jobs(job_type)):
+            for job in candidates:
+                if job.job_id == short_id:
+                    return job.id
+        raise ArizeNotFoundError(f"no {job_type} import job with jobId {short_id} in space {self.space_id}")
 
     def find_job(self, job_type: JobType, identity: tuple[str, ...]) -> ImportJob | None:
         """The newest non-deleted job whose identity equals ``identity`` (see the specs' ``identity``)."""

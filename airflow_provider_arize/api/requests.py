@@ -67,8 +67,9 @@ def parse_get_job(job_type: JobType, global_id: str, data: Mapping[str, Any]) ->
     node = field_of(data, "node")
     if node is None:
         raise ArizeNotFoundError(f"no {job_type} import job with id {global_id!r}")
-    if not isinstance(node, Mapping) or not node.get("id"):
-        raise ArizeNotFoundError(f"id {global_id!r} is not a {job_type} import job")
+    typename = node.get("__typename") if isinstance(node, Mapping) else None
+    if not isinstance(node, Mapping) or not node.get("id") or typename not in (None, TYPENAME[job_type]):
+        raise ArizeNotFoundError(f"id {global_id!r} is not a {job_type} import job (it is a {typename})")
     return ImportJob.from_output(job_type, node)
 
 

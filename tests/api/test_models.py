@@ -27,14 +27,18 @@ BQ = {"projectId": "p", "dataset": "d", "tableName": "t"}
 
 
 def target(**overrides: object) -> ModelTarget:
-    kwargs: dict[str, object] = {"space_id": "U3BhY2U6MQ==", "model_name": "m", "model_type": "score_categorical",
-                                 "environment": "production"}
+    kwargs: dict[str, object] = {
+        "space_id": "U3BhY2U6MQ==",
+        "model_name": "m",
+        "model_type": "score_categorical",
+        "environment": "production",
+    }
     kwargs.update(overrides)
     return ModelTarget(**kwargs)  # type: ignore[arg-type]
 
 
 def test_unknown_model_type_is_named() -> None:
-    with pytest.raises(ArizeConfigError, match="modelType must be one of .*got 'regression'") as info:
+    with pytest.raises(ArizeConfigError, match=r"modelType must be one of .*got 'regression'") as info:
         target(model_type="regression")
     assert info.value.field == "modelType"
 
@@ -52,26 +56,38 @@ def test_validation_environment_needs_batch_id() -> None:
 
 @pytest.mark.parametrize(
     ("model_type", "needed"),
-    [("score_categorical", "predictionLabel or predictionScore"), ("ranking", "predictionGroupId \\+ rank"),
-     ("multi_class", "predictionScores")],
+    [
+        ("score_categorical", "predictionLabel or predictionScore"),
+        ("ranking", "predictionGroupId \\+ rank"),
+        ("multi_class", "predictionScores"),
+    ],
 )
 def test_schema_lacking_prediction_column_names_it(model_type: str, needed: str) -> None:
     schema = {"timestamp": "ts", "changeTimestamp": "u", "features": "f_"}
     with pytest.raises(ArizeConfigError, match=f"model type {model_type} needs {needed}"):
-        TableImportJobSpec(target(model_type=model_type), "BigQuery", BigQueryTableConfig(**_bq()),
-                           ModelSchema.from_value(schema))
+        TableImportJobSpec(
+            target(model_type=model_type),
+            "BigQuery",
+            BigQueryTableConfig(**_bq()),
+            ModelSchema.from_value(schema),
+        )
 
 
 def test_delayed_actuals_schema_is_accepted_without_prediction_columns() -> None:
     schema = ModelSchema.from_value({"predictionId": "id", "actualLabel": "label", "timestamp": "ts"})
     spec = FileImportJobSpec(target(), FileLocation.from_uri("s3://bucket/actuals/"), schema)
-    assert spec.to_input(dry_run=True)["schema"] == {"predictionId": "id", "actualLabel": "label",
-                                                     "timestamp": "ts"}
+    assert spec.to_input(dry_run=True)["schema"] == {
+        "predictionId": "id",
+        "actualLabel": "label",
+        "timestamp": "ts",
+    }
 
 
 def test_table_config_not_matching_store_is_refused() -> None:
     snowflake = SnowflakeTableConfig(account_id="org-acct", database="db", schema="s", table_name="t")
-    with pytest.raises(ArizeConfigError, match="tableStore BigQuery needs bigQueryTableConfig, but a Snowflake"):
+    with pytest.raises(
+        ArizeConfigError, match="tableStore BigQuery needs bigQueryTableConfig, but a Snowflake"
+    ):
         TableImportJobSpec(target(), "BigQuery", snowflake, ModelSchema.from_value(SCHEMA))
 
 
@@ -86,8 +102,12 @@ def test_table_config_mapping_missing_field_is_named() -> None:
 
 def test_table_job_needs_change_timestamp() -> None:
     with pytest.raises(ArizeConfigError, match="changeTimestamp"):
-        TableImportJobSpec(target(), "BigQuery", BigQueryTableConfig(**_bq()),
-                           ModelSchema.from_value({"predictionLabel": "p"}))
+        TableImportJobSpec(
+            target(),
+            "BigQuery",
+            BigQueryTableConfig(**_bq()),
+            ModelSchema.from_value({"predictionLabel": "p"}),
+        )
 
 
 def test_unknown_schema_key_is_named() -> None:
@@ -96,7 +116,9 @@ def test_unknown_schema_key_is_named() -> None:
 
 
 def test_create_input_has_exactly_the_matching_config() -> None:
-    spec = TableImportJobSpec(target(), "BigQuery", BigQueryTableConfig(**_bq()), ModelSchema.from_value(SCHEMA))
+    spec = TableImportJobSpec(
+        target(), "BigQuery", BigQueryTableConfig(**_bq()), ModelSchema.from_value(SCHEMA)
+    )
     payload = spec.to_input(dry_run=True)
     assert payload["bigQueryTableConfig"] == BQ
     assert "snowflakeTableConfig" not in payload and "databricksTableConfig" not in payload
@@ -116,9 +138,14 @@ def test_ingestion_parameters_validated_and_merged() -> None:
         TableIngestionParameters(refresh_interval_minutes=1.5)  # type: ignore[arg-type]
     base = TableIngestionParameters(row_limit=10, refresh_interval_minutes=60, query_window_size_hours=24)
     assert TableIngestionParameters(row_limit=5).merged_over(base).to_input() == {
-        "rowLimit": 5, "refreshIntervalMinutes": 60, "queryWindowSizeHours": 24}
+        "rowLimit": 5,
+        "refreshIntervalMinutes": 60,
+        "queryWindowSizeHours": 24,
+    }
     # the output may use seconds names instead (API reference 5.4)
-    read = TableIngestionParameters.from_output({"refreshIntervalSeconds": 3600, "queryWindowSizeSeconds": 7200})
+    read = TableIngestionParameters.from_output(
+        {"refreshIntervalSeconds": 3600, "queryWindowSizeSeconds": 7200}
+    )
     assert read == TableIngestionParameters(refresh_interval_minutes=60, query_window_size_hours=2)
 
 
@@ -134,8 +161,11 @@ def test_query_window_rejects_naive_and_reversed() -> None:
 
 def test_s3_uri_split_like_the_arize_ui() -> None:
     loc = FileLocation.from_uri("s3://example-demo-bucket/click-thru-rate/production/v1/")
-    assert (loc.blob_store, loc.bucket_name, loc.prefix) == ("S3", "example-demo-bucket",
-                                                             "click-thru-rate/production/v1/")
+    assert (loc.blob_store, loc.bucket_name, loc.prefix) == (
+        "S3",
+        "example-demo-bucket",
+        "click-thru-rate/production/v1/",
+    )
     with pytest.raises(ArizeConfigError, match="uri must start with one of"):
         FileLocation.from_uri("ftp://bucket/x")
 
@@ -149,8 +179,16 @@ def test_validation_result_unknown_status_fails() -> None:
 
 
 def test_job_record_coerces_ids_and_timestamps() -> None:
-    job = ImportJob.from_output("table", {"id": "VGFibGVJbXBvcnRKb2I6Nw==", "jobId": 7, "jobStatus": "inactive",
-                                          "createdAt": 1_724_115_600, "totalQueriesSuccessCount": "3"})
+    job = ImportJob.from_output(
+        "table",
+        {
+            "id": "VGFibGVJbXBvcnRKb2I6Nw==",
+            "jobId": 7,
+            "jobStatus": "inactive",
+            "createdAt": 1_724_115_600,
+            "totalQueriesSuccessCount": "3",
+        },
+    )
     assert job.job_id == "7" and job.is_paused and job.queries_success == 3
     assert job.created_at == datetime(2024, 8, 20, 1, tzinfo=UTC)
 

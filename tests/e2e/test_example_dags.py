@@ -19,8 +19,13 @@ def test_table_job_lifecycle_dag(airflow_db: Path, arize_conn_env: str, arize_em
     assert len(jobs) == 1, jobs  # created once; the DAG deleted it at the end
     assert jobs[0]["job_status"] == "deleted"
     mutations = arize_emulator.admin.stats()["mutations_committed"]
-    for name in ("createTableImportJob", "pauseTableImportJob", "startTableImportJob", "deleteTableImportJob",
-                 "updateTableIngestionParameters"):
+    for name in (
+        "createTableImportJob",
+        "pauseTableImportJob",
+        "startTableImportJob",
+        "deleteTableImportJob",
+        "updateTableIngestionParameters",
+    ):
         assert mutations.get(name) == 1, (name, mutations)
 
     # a second run reuses nothing deleted: it creates a fresh job and deletes it again

@@ -11,7 +11,6 @@ from airflow_provider_arize.api.errors import (
     ArizeAPIError,
     ArizeAuthError,
     ArizeConfigError,
-    ArizeValidationError,
 )
 from airflow_provider_arize.api.models import (
     BigQueryTableConfig,
@@ -32,7 +31,9 @@ SCHEMA = ModelSchema.from_value(
 
 def spec(space_id: str, table: str = "t", model: str = "churn") -> TableImportJobSpec:
     return TableImportJobSpec(
-        ModelTarget(space_id=space_id, model_name=model, model_type="score_categorical", environment="production"),
+        ModelTarget(
+            space_id=space_id, model_name=model, model_type="score_categorical", environment="production"
+        ),
         "BigQuery",
         BigQueryTableConfig(project_id="p", dataset="d", table_name=table),
         SCHEMA,
@@ -48,13 +49,16 @@ def hook(arize_conn_env: str) -> ArizeHook:
     return ArizeHook(arize_conn_id=arize_conn_env)
 
 
-def test_connection_ok_and_bad_key(hook: ArizeHook, arize_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connection_ok_and_bad_key(
+    hook: ArizeHook, arize_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ok, message = hook.test_connection()
     assert ok, message
     from airflow_provider_arize.dag_testing import arize_connection_uri_env
 
-    for k, v in arize_connection_uri_env("arize_bad", url=arize_emulator.url, api_key="wrong-key-123",
-                                         space_id=arize_emulator.space_id).items():
+    for k, v in arize_connection_uri_env(
+        "arize_bad", url=arize_emulator.url, api_key="wrong-key-123", space_id=arize_emulator.space_id
+    ).items():
         monkeypatch.setenv(k, v)
     ok, message = ArizeHook("arize_bad").test_connection()
     assert not ok
@@ -80,9 +84,14 @@ def test_full_table_job_lifecycle(hook: ArizeHook, arize_emulator: Any) -> None:
 
     job = hook.update_ingestion_parameters(created.job.id, TableIngestionParameters(row_limit=1000))
     assert job.ingestion_parameters is not None and job.ingestion_parameters.row_limit == 1000
-    job = hook.update_ingestion_parameters(created.job.id, TableIngestionParameters(refresh_interval_minutes=15))
-    assert job.ingestion_parameters == TableIngestionParameters(row_limit=1000, refresh_interval_minutes=15,
-                                                                query_window_size_hours=job.ingestion_parameters.query_window_size_hours)
+    job = hook.update_ingestion_parameters(
+        created.job.id, TableIngestionParameters(refresh_interval_minutes=15)
+    )
+    assert job.ingestion_parameters == TableIngestionParameters(
+        row_limit=1000,
+        refresh_interval_minutes=15,
+        query_window_size_hours=job.ingestion_parameters.query_window_size_hours,
+    )
 
     new_schema = ModelSchema.from_value({**SCHEMA.to_input(), "tags": "tag_"})
     job = hook.update_table_job_schema(created.job.id, new_schema)
@@ -104,8 +113,9 @@ def test_retries_on_429_and_5xx_and_reset(hook: ArizeHook, arize_emulator: Any) 
 def test_no_retry_on_401(arize_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from airflow_provider_arize.dag_testing import arize_connection_uri_env
 
-    for k, v in arize_connection_uri_env("arize_bad", url=arize_emulator.url, api_key="not-a-key",
-                                         space_id=arize_emulator.space_id).items():
+    for k, v in arize_connection_uri_env(
+        "arize_bad", url=arize_emulator.url, api_key="not-a-key", space_id=arize_emulator.space_id
+    ).items():
         monkeypatch.setenv(k, v)
     with pytest.raises(ArizeAuthError):
         ArizeHook("arize_bad").list_jobs("table")
@@ -116,8 +126,9 @@ def test_read_only_key_cannot_mutate(arize_emulator: Any, monkeypatch: pytest.Mo
     from airflow_provider_arize.dag_testing import arize_connection_uri_env
 
     arize_emulator.admin.create_key("read-only-key", space_ids=[arize_emulator.space_id], can_mutate=False)
-    for k, v in arize_connection_uri_env("arize_ro", url=arize_emulator.url, api_key="read-only-key",
-                                         space_id=arize_emulator.space_id).items():
+    for k, v in arize_connection_uri_env(
+        "arize_ro", url=arize_emulator.url, api_key="read-only-key", space_id=arize_emulator.space_id
+    ).items():
         monkeypatch.setenv(k, v)
     ro = ArizeHook("arize_ro")
     assert ro.list_jobs("table") == []
@@ -155,8 +166,12 @@ def test_pagination_past_one_page(hook: ArizeHook, arize_emulator: Any) -> None:
 
 def test_triggered_run_is_recorded_once_per_window(hook: ArizeHook, arize_emulator: Any) -> None:
     triggered = TriggeredTableImportJobSpec(
-        ModelTarget(space_id=arize_emulator.space_id, model_name="events", model_type="score_categorical",
-                    environment="production"),
+        ModelTarget(
+            space_id=arize_emulator.space_id,
+            model_name="events",
+            model_type="score_categorical",
+            environment="production",
+        ),
         SnowflakeTableConfig(account_id="org-acct", database="DB", schema="S", table_name="EVENTS"),
         SCHEMA,
     )
@@ -175,14 +190,20 @@ def test_bad_configuration_sends_nothing(hook: ArizeHook, arize_emulator: Any) -
     cases: list[tuple[dict[str, Any], str]] = [
         ({"model_type": "regression"}, "modelType must be one of"),
         ({"schema": {"timestamp": "ts", "changeTimestamp": "u"}}, "needs predictionLabel or predictionScore"),
-        ({"table_config": {"accountID": "a", "database": "d", "schema": "s", "tableName": "t"}},
-         "unknown BigQuery table config field 'accountID'"),
+        (
+            {"table_config": {"accountID": "a", "database": "d", "schema": "s", "tableName": "t"}},
+            "unknown BigQuery table config field 'accountID'",
+        ),
         ({"space_id": " "}, "spaceId must not be empty"),
     ]
     for overrides, message in cases:
         kwargs: dict[str, Any] = {
-            "task_id": "create", "model_name": "m", "model_type": "score_categorical", "table_store": "BigQuery",
-            "table_config": {"projectId": "p", "dataset": "d", "tableName": "t"}, "schema": SCHEMA.to_input(),
+            "task_id": "create",
+            "model_name": "m",
+            "model_type": "score_categorical",
+            "table_store": "BigQuery",
+            "table_config": {"projectId": "p", "dataset": "d", "tableName": "t"},
+            "schema": SCHEMA.to_input(),
         }
         kwargs.update(overrides)
         op = ArizeCreateTableImportJobOperator(**kwargs)
@@ -193,7 +214,9 @@ def test_bad_configuration_sends_nothing(hook: ArizeHook, arize_emulator: Any) -
 
 def test_api_key_never_logged(hook: ArizeHook, arize_emulator: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    arize_emulator.admin.set_faults({"script": ["http_429", "http_500", "drop_after_commit"], "retry_after_seconds": 1})
+    arize_emulator.admin.set_faults(
+        {"script": ["http_429", "http_500", "drop_after_commit"], "retry_after_seconds": 1}
+    )
     hook.create_table_job(spec(arize_emulator.space_id))
     hook.pause_job("table", hook.list_jobs("table")[0].id)
     with pytest.raises(ArizeConfigError):

@@ -1,0 +1,124 @@
+"""``python -m airflow_provider_arize.emulator``: run the local Arize GraphQL emulator.
+
+On start it ensures the space and API key exist, then prints ONE JSON line to stdout::
+
+    {"url": "http://127.0.0.1:8765", "graphql_url": "http://127.0.0.1:8765/graphql",
+     "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…"}
+
+Logs go to stderr. The full API key is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from .app import create_app
+from .config import (
+    DEFAULT_DB_PATH,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_SPACE_NAME,
+    EmulatorConfig,
+    create_state,
+    default_api_key,
+    key_hint,
+)
+from .faults import FAULT_KINDS, FaultConfig
+from .ids import to_global_id
+from .ratelimit import RateLimitConfig
+from .server import base_url, bind_socket, make_server
+
+
+def _kinds(text: str) -> list[str]:
+    return [k.strip() for k in text.split(",") if k.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m airflow_provider_arize.emulator", description=__doc__.split("\n")[0]
+    )
+    p.add_argument("--host", default=DEFAULT_HOST)
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    p.add_argument("--db", default=DEFAULT_DB_PATH, help="SQLite file, or :memory:")
+    p.add_argument("--api-key", default=None, help="default: $ARIZE_EMULATOR_API_KEY or emulator-api-key")
+    p.add_argument("--space-name", default=DEFAULT_SPACE_NAME)
+    p.add_argument("--admin-token", default=None, help="require x-emulator-admin-token on /_emulator/")
+    p.add_argument("--strict-state-changes", action="store_true")
+    p.add_argument("--accept-legacy-model-types", action="store_true")
+    p.add_argument("--queries-per-minute", type=int, default=RateLimitConfig.queries_per_minute)
+    p.add_argument("--mutations-per-minute", type=int, default=RateLimitConfig.mutations_per_minute)
+    p.add_argument("--no-rate-limit", action="store_true", help="disable rate limiting")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="probability of a random fault")
+    p.add_argument("--fault-seed", type=int, default=None)
+    p.add_argument("--fault-kinds", type=_kinds, default=[], help=f"comma list of {', '.join(FAULT_KINDS)}")
+    p.add_argument("--fault-script", type=_kinds, default=[], help="comma list of kinds, used in order")
+    p.add_argument(
+        "--fault-operations", type=_kinds, default=[], help="only these operation names (comma list)"
+    )
+    p.add_argument("--fault-latency-ms", type=int, default=500)
+    p.add_argument("--fault-retry-after", type=int, default=1, help="Retry-After seconds of http_429")
+    p.add_argument("--fault-timeout-seconds", type=float, default=5.0, help="delay of timeout_after_commit")
+    p.add_argument("--log-level", default="warning")
+    p.add_argument("--access-log", action="store_true")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    faults = FaultConfig.from_json(
+        {
+            "rate": args.fault_rate,
+            "seed": args.fault_seed,
+            "kinds": args.fault_kinds,
+            "script": args.fault_script,
+            "operations": args.fault_operations,
+            "latency_ms": args.fault_latency_ms,
+            "retry_after_seconds": args.fault_retry_after,
+            "timeout_seconds": args.fault_timeout_seconds,
+        }
+    )
+    return EmulatorConfig(
+        db_path=None if args.db == ":memory:" else args.db,
+        api_key=args.api_key or default_api_key(),
+        space_name=args.space_name,
+        admin_token=args.admin_token,
+        strict_state_changes=args.strict_state_changes,
+        accept_legacy_model_types=args.accept_legacy_model_types,
+        rate_limits=RateLimitConfig(
+            args.queries_per_minute, args.mutations_per_minute, not args.no_rate_limit
+        ),
+        faults=faults,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    state = create_state(config)
+    sock = bind_socket(args.host, args.port)
+    url = base_url(sock)
+    assert state.default_space_id is not None
+    line = {
+        "url": url,
+        "graphql_url": f"{url}/graphql",
+        "space_id": to_global_id("Space", state.default_space_id),
+        "api_key_hint": key_hint(config.api_key),
+    }
+    print(json.dumps(line), flush=True)
+    try:
+        make_server(create_app(state), args.log_level, args.access_log).run(sockets=[sock])
+    finally:
+        state.store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

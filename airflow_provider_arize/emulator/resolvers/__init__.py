@@ -1,0 +1,19 @@
+"""Resolvers of the emulator's GraphQL schema, grouped by concern.
+
+* :mod:`.common`: errors, id lookups with authorization, connection paging.
+* :mod:`.objects`: store records to GraphQL objects, and the object-type field resolvers.
+* :mod:`.query`: ``node``, ``viewer``, ``rateLimit``.
+* :mod:`.lifecycle`: job status transitions shared by table and file mutations.
+* :mod:`.table` and :mod:`.file`: the mutations.
+"""
+
+from __future__ import annotations
+
+from ariadne import SchemaBindable
+
+from . import file, objects, query, table
+
+
+def bindables() -> list[SchemaBindable]:
+    """Every ariadne bindable the schema needs."""
+    return [*query.bindables(), *objects.bindables(), table.mutation, file.mutation]

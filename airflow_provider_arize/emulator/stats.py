@@ -1,0 +1,72 @@
+"""Request statistics, read by tests through ``GET /_emulator/stats``.
+
+Shape of :meth:`Stats.snapshot`::
+
+    {
+      "requests": {"total": 12, "by_operation": {"CreateJob": 3, "<anonymous>": 9},
+                   "by_status": {"200": 10, "429": 1, "aborted": 1}},
+      "faults": {"http_500": 1},
+      "rate_limited": 1,
+      "mutations_committed": {"createTableImportJob": 2}
+    }
+
+Only ``/graphql`` requests are counted. ``aborted`` counts connections closed without a response
+(``reset`` and ``drop_after_commit``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+
+class Stats:
+    """Thread-safe counters."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.total = 0
+            self.by_operation: Counter[str] = Counter()
+            self.by_status: Counter[str] = Counter()
+            self.faults: Counter[str] = Counter()
+            self.rate_limited = 0
+            self.mutations: Counter[str] = Counter()
+
+    def request(self, operation: str | None) -> None:
+        with self._lock:
+            self.total += 1
+            self.by_operation[operation or "<anonymous>"] += 1
+
+    def status(self, status: int | str) -> None:
+        with self._lock:
+            self.by_status[str(status)] += 1
+
+    def fault(self, kind: str) -> None:
+        with self._lock:
+            self.faults[kind] += 1
+
+    def limited(self) -> None:
+        with self._lock:
+            self.rate_limited += 1
+
+    def committed(self, mutation_field: str) -> None:
+        with self._lock:
+            self.mutations[mutation_field] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": {
+                    "total": self.total,
+                    "by_operation": dict(self.by_operation),
+                    "by_status": dict(self.by_status),
+                },
+                "faults": dict(self.faults),
+                "rate_limited": self.rate_limited,
+                "mutations_committed": dict(self.mutations),
+            }

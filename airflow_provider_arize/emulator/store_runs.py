@@ -1,0 +1,175 @@
+"""Queries of table jobs and files of file jobs: the hand-off point for workers.
+
+The GraphQL API only *records* work: ``createTriggeredOngoingTableRun`` adds a pending query. A
+worker (a later addition) claims pending queries with :meth:`RunStore.claim_pending_queries`, runs
+them against the warehouse, then calls :meth:`RunStore.complete_query` or :meth:`RunStore.fail_query`.
+File workers call :meth:`RunStore.record_file` for each object key they see (once per key) and then
+:meth:`RunStore.set_file_status`. Job counters (``totalQueries*Count``, ``totalFiles*Count``) are
+computed from these rows, so they are always consistent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .clock import Clock
+from .db import Database
+from .records import (
+    FILE_FAILED,
+    FILE_PENDING,
+    FILE_SUCCEEDED,
+    QUERY_FAILED,
+    QUERY_PENDING,
+    QUERY_RUNNING,
+    QUERY_SUCCEEDED,
+    FileRecord,
+    QueryRecord,
+)
+
+
+def _query(row: sqlite3.Row) -> QueryRecord:
+    return QueryRecord(
+        id=row["id"],
+        job_id=row["job_id"],
+        created_at=row["created_at"],
+        window_start=row["window_start"],
+        window_end=row["window_end"],
+        status=row["status"],
+        records_processed_count=row["records_processed_count"],
+        error_message=row["error_message"],
+    )
+
+
+def _file(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(
+        id=row["id"],
+        job_id=row["job_id"],
+        path=row["path"],
+        status=row["status"],
+        rows=row["rows"],
+        error_message=row["error_message"],
+        error_row=row["error_row"],
+    )
+
+
+class RunStore:
+    """Query and file rows of jobs."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- table queries --------------------------------------------------------------------------
+    def add_query(self, job_id: int, window_start: float | None, window_end: float | None) -> QueryRecord:
+        """Record a pending query of ``job_id`` over ``[window_start, window_end]``."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO table_queries (job_id, created_at, window_start, window_end, status)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (job_id, self.clock.now(), window_start, window_end, QUERY_PENDING),
+            )
+            row = conn.execute("SELECT * FROM table_queries WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return _query(row)
+
+    def list_queries(
+        self, job_id: int, first: int, after: int | None = None
+    ) -> tuple[list[QueryRecord], bool]:
+        """Return up to ``first`` queries of a job, newest first, after query ``after``; and hasNextPage."""
+        sql = "SELECT * FROM table_queries WHERE job_id = ?"
+        params: list[int] = [job_id]
+        if after is not None:
+            sql += " AND id < ?"
+            params.append(after)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(first + 1)
+        with self.db.read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [_query(r) for r in rows[:first]], len(rows) > first
+
+    def count_queries(self, job_id: int) -> int:
+        with self.db.read() as conn:
+            return int(
+                conn.execute("SELECT COUNT(*) FROM table_queries WHERE job_id = ?", (job_id,)).fetchone()[0]
+            )
+
+    def queries_of(self, job_id: int) -> list[QueryRecord]:
+        """Every query of a job, oldest first."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM table_queries WHERE job_id = ? ORDER BY id", (job_id,)
+            ).fetchall()
+        return [_query(r) for r in rows]
+
+    def claim_pending_queries(self, limit: int = 10) -> list[QueryRecord]:
+        """Atomically move up to ``limit`` pending queries, oldest first, to ``running`` and return them."""
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                "SELECT * FROM table_queries WHERE status = ? ORDER BY id LIMIT ?", (QUERY_PENDING, limit)
+            ).fetchall()
+            now = self.clock.now()
+            for row in rows:
+                conn.execute(
+                    "UPDATE table_queries SET status = ?, started_at = ? WHERE id = ?",
+                    (QUERY_RUNNING, now, row["id"]),
+                )
+        return [_query(r) for r in rows]
+
+    def complete_query(self, query_id: int, records_processed: int, watermark: float | None = None) -> None:
+        """Mark a query succeeded with its row count; optionally move its job's watermark forward."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE table_queries SET status = ?, records_processed_count = ?, finished_at = ?"
+                " WHERE id = ?",
+                (QUERY_SUCCEEDED, records_processed, self.clock.now(), query_id),
+            )
+            if watermark is not None:
+                conn.execute(
+                    "UPDATE jobs SET watermark = MAX(COALESCE(watermark, ?), ?)"
+                    " WHERE id = (SELECT job_id FROM table_queries WHERE id = ?)",
+                    (watermark, watermark, query_id),
+                )
+
+    def fail_query(self, query_id: int, message: str) -> None:
+        """Mark a query failed with an error message."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE table_queries SET status = ?, error_message = ?, finished_at = ? WHERE id = ?",
+                (QUERY_FAILED, message, self.clock.now(), query_id),
+            )
+
+    # --- file jobs ------------------------------------------------------------------------------
+    def record_file(self, job_id: int, path: str) -> bool:
+        """Register object ``path`` as pending for a file job; ``False`` if the key was seen before."""
+        now = self.clock.now()
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO job_files (job_id, path, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (job_id, path, FILE_PENDING, now, now),
+            )
+            return cur.rowcount == 1
+
+    def set_file_status(
+        self,
+        job_id: int,
+        path: str,
+        succeeded: bool,
+        rows: int | None = None,
+        error_message: str | None = None,
+        error_row: int | None = None,
+    ) -> None:
+        """Mark a file of a job succeeded (with its row count) or failed (with an error)."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE job_files SET status = ?, rows = ?, error_message = ?, error_row = ?, updated_at = ?"
+                " WHERE job_id = ? AND path = ?",
+                (
+                    FILE_SUCCEEDED if succeeded else FILE_FAILED,
+                    rows, error_message, error_row, self.clock.now(), job_id, path,
+                ),
+            )  # fmt: skip
+
+    def list_files(self, job_id: int) -> list[FileRecord]:
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT * FROM job_files WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
+        return [_file(r) for r in rows]

@@ -1,0 +1,290 @@
+"""Public testing API: run the Arize emulator from tests (your own DAG tests included).
+
+Example::
+
+    from airflow_provider_arize.emulator.testing import EmulatorServer
+
+    with EmulatorServer() as arize:          # in-memory, on a free 127.0.0.1 port
+        client = httpx.Client(base_url=arize.url, headers={"x-api-key": arize.api_key})
+        client.post("/graphql", json={"query": "{ __typename }"})
+        arize.admin.set_faults(script=["http_503"])   # the next request gets a 503
+        assert arize.admin.stats()["requests"]["total"] == 1
+
+* :class:`EmulatorServer` runs uvicorn in a background thread of this process (fast; accepts a
+  :class:`~airflow_provider_arize.emulator.clock.TestClock`).
+* :class:`EmulatorProcess` runs ``python -m airflow_provider_arize.emulator`` as a subprocess, with
+  :meth:`~EmulatorProcess.kill` (SIGKILL) and :meth:`~EmulatorProcess.restart` for durability tests.
+* :class:`EmulatorAdmin` is a small client of the ``/_emulator/`` admin API.
+* Pytest fixtures ``arize_emulator`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from .admin import ADMIN_TOKEN_HEADER
+from .app import create_app
+from .clock import Clock
+from .config import API_KEY_ENV, DEFAULT_API_KEY, EmulatorConfig, create_state
+from .faults import FaultConfig
+from .ids import to_global_id
+from .ratelimit import RateLimitConfig
+from .server import base_url, bind_socket, make_server
+
+__all__ = ["EmulatorAdmin", "EmulatorProcess", "EmulatorServer"]
+
+
+class EmulatorAdmin:
+    """Client of the admin API at ``url`` (the emulator's base URL)."""
+
+    def __init__(self, url: str, admin_token: str | None = None, timeout: float = 10.0) -> None:
+        headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
+        # plain HTTP only: verify=False skips building an SSL context (about 0.2 s per client)
+        self._http = httpx.Client(base_url=f"{url}/_emulator", headers=headers, timeout=timeout, verify=False)
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self._http.request(method, path, json=body)
+        if response.status_code >= 400:
+            raise RuntimeError(f"admin {method} {path} failed ({response.status_code}): {response.text}")
+        return response.json()
+
+    def health(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/health"))
+
+    def create_space(self, name: str) -> str:
+        """Create a space; return its global id."""
+        return str(self._call("POST", "/spaces", {"name": name})["id"])
+
+    def create_key(self, key: str, space_ids: list[str], can_mutate: bool = True) -> dict[str, Any]:
+        """Create (or update) an API key bound to ``space_ids``; ``can_mutate=False`` is read-only."""
+        return dict(
+            self._call("POST", "/keys", {"key": key, "space_ids": space_ids, "can_mutate": can_mutate})
+        )
+
+    def set_faults(self, config: dict[str, Any] | None = None, **settings: Any) -> dict[str, Any]:
+        """Replace the fault config, given as a dict and/or keywords: ``rate``, ``seed``, ``kinds``,
+        ``script``, ``operations`` (or ``operation_name``), ``latency_ms``, ``retry_after_seconds``,
+        ``timeout_seconds`` (see :mod:`airflow_provider_arize.emulator.faults`)."""
+        return dict(self._call("PUT", "/faults", {**(config or {}), **settings}))
+
+    def clear_faults(self) -> dict[str, Any]:
+        return dict(self._call("DELETE", "/faults"))
+
+    def set_rate_limits(
+        self,
+        queries_per_minute: int | None = None,
+        mutations_per_minute: int | None = None,
+        enabled: bool | None = None,
+    ) -> dict[str, Any]:
+        """Change the per-key limits (omitted values keep theirs); recorded calls are forgotten."""
+        body = {
+            k: v
+            for k, v in {
+                "queries_per_minute": queries_per_minute,
+                "mutations_per_minute": mutations_per_minute,
+                "enabled": enabled,
+            }.items()
+            if v is not None
+        }
+        return dict(self._call("PUT", "/rate-limits", body))
+
+    def set_options(self, **options: bool) -> dict[str, Any]:
+        """Set ``strict_state_changes`` and/or ``accept_legacy_model_types``."""
+        return dict(self._call("PUT", "/options", options))
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/stats"))
+
+    def reset_stats(self) -> dict[str, Any]:
+        return dict(self._call("POST", "/stats/reset"))
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every job of every space (with queries and files), oldest first."""
+        return list(self._call("GET", "/jobs")["jobs"])
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class _Endpoint:
+    url: str
+    graphql_url: str
+    api_key: str
+    space_id: str
+    admin: EmulatorAdmin
+
+    def _set_url(self, url: str, admin_token: str | None) -> None:
+        self.url = url
+        self.graphql_url = f"{url}/graphql"
+        self.admin = EmulatorAdmin(url, admin_token)
+
+
+class EmulatorServer(_Endpoint):
+    """The emulator on a free 127.0.0.1 port, served by uvicorn in a background thread.
+
+    ``db_path=None`` keeps state in memory. ``options`` are :class:`~.config.EmulatorConfig` fields
+    (``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
+    ``rate_limits``, ``faults``) plus ``clock`` (e.g. a ``TestClock``). Usable as a context manager;
+    :meth:`start` returns once ``/_emulator/health`` answers.
+    """
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str] | None = None,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        clock: Clock | None = None,
+        **options: Any,
+    ) -> None:
+        if isinstance(options.get("rate_limits"), dict):
+            options["rate_limits"] = RateLimitConfig(**options["rate_limits"])
+        if isinstance(options.get("faults"), dict):
+            options["faults"] = FaultConfig.from_json(options["faults"])
+        self.config = EmulatorConfig(db_path=str(db_path) if db_path else None, api_key=api_key, **options)
+        self.api_key = api_key
+        self._clock = clock
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        self.state = create_state(self.config, self._clock)
+        assert self.state.default_space_id is not None
+        self.space_id = to_global_id("Space", self.state.default_space_id)
+        sock = bind_socket("127.0.0.1", 0)
+        self._set_url(base_url(sock), self.config.admin_token)
+        self._server = make_server(create_app(self.state))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="arize-emulator", daemon=True
+        )
+        self._thread.start()
+        _wait_healthy(self.url, lambda: self._thread is not None and self._thread.is_alive())
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the store."""
+        if self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._thread = None
+        self.admin.close()
+        self.state.store.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class EmulatorProcess(_Endpoint):
+    """The emulator as a subprocess (``python -m airflow_provider_arize.emulator``) on a fixed port.
+
+    The key is passed through ``$ARIZE_EMULATOR_API_KEY``, never on the command line. ``extra_args``
+    are more CLI flags. :meth:`kill` sends SIGKILL; :meth:`restart` starts again on the same port and
+    database file.
+    """
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str],
+        port: int | None = None,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        extra_args: list[str] | None = None,
+        admin_token: str | None = None,
+        startup_timeout: float = 20.0,
+    ) -> None:
+        self.db_path = str(db_path)
+        self.port = port or _free_port()
+        self.api_key = api_key
+        self.extra_args = list(extra_args or [])
+        self.admin_token = admin_token
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[str] | None = None
+        self.log_path = Path(tempfile.mkstemp(prefix="arize-emulator-", suffix=".log")[1])
+
+    def start(self) -> Self:
+        args = [sys.executable, "-m", "airflow_provider_arize.emulator", "--host", "127.0.0.1"]
+        args += ["--port", str(self.port), "--db", self.db_path, *self.extra_args]
+        if self.admin_token:
+            args += ["--admin-token", self.admin_token]
+        env = {**os.environ, API_KEY_ENV: self.api_key}
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=5)
+            raise RuntimeError(f"emulator exited before starting: {self.log_path.read_text()[-2000:]}")
+        info = json.loads(line)
+        self.space_id = info["space_id"]
+        self._set_url(info["url"], self.admin_token)
+        _wait_healthy(self.url, lambda: self.process is not None and self.process.poll() is None,
+                      self.startup_timeout)  # fmt: skip
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the process (no shutdown, no flush beyond what was committed)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the process gracefully (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
+        if hasattr(self, "admin"):
+            self.admin.close()
+
+    def restart(self) -> Self:
+        """Stop (if running) and start again on the same port and database."""
+        self.stop()
+        return self.start()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, alive: Any, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    with httpx.Client(verify=False, timeout=1.0) as client:
+        while time.monotonic() < deadline:
+            if not alive():
+                raise RuntimeError("the emulator stopped while starting")
+            try:
+                if client.get(f"{url}/_emulator/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+    raise TimeoutError(f"the emulator at {url} did not become healthy within {timeout} s")
