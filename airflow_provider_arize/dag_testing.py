@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,28 @@ def arize_connection_uri_env(
     return {f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(body)}
 
 
+def warehouse_connections_env(databricks_token: str = "dapi-local-example-token") -> dict[str, str]:
+    """``AIRFLOW_CONN_*`` entries for the example DAGs' BigQuery and Databricks connections.
+
+    Only what a table config reads is set (the project; the host, HTTP path and token): nothing here can
+    reach Google or Databricks, and the example DAGs never try. The Snowflake connection comes from
+    :meth:`airflow_provider_arize.local_services.FakeSnowflakeServer.airflow_connection`.
+    """
+    return {
+        "AIRFLOW_CONN_GOOGLE_CLOUD_DEFAULT": json.dumps(
+            {"conn_type": "google_cloud_platform", "extra": {"project": "demo-project"}}
+        ),
+        "AIRFLOW_CONN_DATABRICKS_DEFAULT": json.dumps(
+            {
+                "conn_type": "databricks",
+                "host": "adb-1234567890123456.7.azuredatabricks.net",
+                "password": databricks_token,
+                "extra": {"http_path": "/sql/1.0/warehouses/demo"},
+            }
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class DagRunReport:
     """What happened in one DAG run: its state and each task's state."""
@@ -57,6 +79,7 @@ class DagRunReport:
     dag_id: str
     state: str
     task_states: dict[str, str]
+    task_tries: dict[str, int] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -84,5 +107,7 @@ def load_dag(dag_file: Path, dag_id: str | None = None) -> Any:
 def run_dag(dag: Any, **test_kwargs: Any) -> DagRunReport:
     """Run a DAG once with ``dag.test()`` (deferrable tasks run their triggers inline)."""
     dag_run = dag.test(**test_kwargs)
-    states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
-    return DagRunReport(dag.dag_id, str(dag_run.state), states)
+    tis = dag_run.get_task_instances()
+    states = {ti.task_id: str(ti.state) for ti in tis}
+    tries = {ti.task_id: int(ti.try_number or 0) for ti in tis}
+    return DagRunReport(dag.dag_id, str(dag_run.state), states, tries)

@@ -68,10 +68,22 @@ def get_provider_info() -> dict[str, Any]:
         "operators": [
             {
                 "integration-name": "Arize",
-                "python-modules": [f"{_PKG}.operators.table_jobs", f"{_PKG}.operators.job_control"],
+                "python-modules": [
+                    f"{_PKG}.operators.table_jobs",
+                    f"{_PKG}.operators.event_jobs",
+                    f"{_PKG}.operators.job_control",
+                    f"{_PKG}.operators.warehouse",
+                ],
             }
         ],
-        "hooks": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.hooks.arize"]}],
+        "sensors": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.sensors.table_run"]}],
+        "triggers": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.triggers.table_run"]}],
+        "hooks": [
+            {
+                "integration-name": "Arize",
+                "python-modules": [f"{_PKG}.hooks.arize", f"{_PKG}.hooks.warehouse"],
+            }
+        ],
         "connection-types": [
             {
                 "connection-type": "arize",

@@ -1,4 +1,11 @@
-"""``make demo``: start the local Arize emulator, run every example DAG against it, print what happened.
+"""``make demo``: start the local Arize emulator and a local Snowflake, run every example DAG against
+them, print what happened.
+
+* Arize: the emulator as a subprocess (SQLite state under ``.demo/emulator``), which really queries the
+  local Snowflake for event-based runs.
+* Snowflake: fakesnow served over TLS on 127.0.0.1 (the stock ``SnowflakeHook`` connects unchanged).
+* BigQuery and Databricks: connections whose project / host / HTTP path / token feed the jobs' table
+  configs; nothing is sent to Google or Databricks.
 
 State lives under ``.demo/`` (Airflow home with a SQLite metadata DB, the emulator's SQLite file); each
 run starts from a fresh emulator. Exits non-zero if any DAG run fails.
@@ -19,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / ".demo"
 DAGS = ROOT / "example_dags"
-#: A recognisable key, so a reader can grep logs and confirm it never appears in them.
+#: Recognisable secrets, so a reader can grep logs and confirm they never appear in them.
 DEMO_API_KEY = "demo-arize-key-9f3c2e71"
+DEMO_DATABRICKS_TOKEN = "dapi-demo-token-5b8e04aa"
 
 
 @contextlib.contextmanager
@@ -68,20 +76,37 @@ def main() -> int:
         load_dag,
         migrate_metadata_db,
         run_dag,
+        warehouse_connections_env,
     )
     from airflow_provider_arize.emulator.testing import EmulatorProcess
+    from airflow_provider_arize.local_services import FakeSnowflakeServer
 
     started = time.monotonic()
     print("== migrating the Airflow metadata DB (.demo/airflow)", flush=True)
     migrate_metadata_db()
     (DEMO / "emulator").mkdir(parents=True, exist_ok=True)
-    with EmulatorProcess(db_path=DEMO / "emulator" / "arize.sqlite3", api_key=DEMO_API_KEY) as emulator:
+    with contextlib.ExitStack() as stack:
+        snowflake = stack.enter_context(FakeSnowflakeServer())
+        stack.enter_context(snowflake.trusted())  # this process and the emulator trust its certificate
+        print(
+            f"== local Snowflake (fakesnow over TLS) at https://{snowflake.host}:{snowflake.port}", flush=True
+        )
+        os.environ["ARIZE_EMULATOR_WAREHOUSES"] = json.dumps(
+            {"snowflake": {snowflake.account: snowflake.emulator_warehouse()}}
+        )
+        emulator = stack.enter_context(
+            EmulatorProcess(db_path=DEMO / "emulator" / "arize.sqlite3", api_key=DEMO_API_KEY)
+        )
         print(f"== Arize emulator at {emulator.graphql_url} (space {emulator.space_id})", flush=True)
         os.environ.update(
             arize_connection_uri_env(
                 "arize_default", url=emulator.url, api_key=DEMO_API_KEY, space_id=emulator.space_id
             )
         )
+        os.environ.update(
+            snowflake.airflow_connection("snowflake_default", database="ANALYTICS", schema="ML")
+        )
+        os.environ.update(warehouse_connections_env(DEMO_DATABRICKS_TOKEN))
         reports = []
         for dag_file in sorted(DAGS.glob("example_*.py")):
             print(f"== running {dag_file.name}", flush=True)
@@ -104,6 +129,11 @@ def main() -> int:
                 {k: job.get(k) for k in ("kind", "job_id", "model_name", "job_status", "table") if k in job}
             )
         )
+        for query in job.get("queries") or []:
+            print(
+                f"      query {query['query_id']}: [{query['window_start']}, {query['window_end']}) "
+                f"{query['status']}, {query['records_processed_count']} records"
+            )
     print("   requests by operation: " + json.dumps(stats["requests"]["by_operation"], sort_keys=True))
     print("   mutations committed:   " + json.dumps(stats["mutations_committed"], sort_keys=True))
     failed = [r for r in reports if not r.succeeded]

@@ -47,7 +47,9 @@ def test_parse_loads_no_heavy_or_network_modules() -> None:
     from airflow_provider_arize.get_provider_info import get_provider_info
 
     info = get_provider_info()
-    modules = [m for group in ("operators", "hooks") for e in info[group] for m in e["python-modules"]]
+    modules = [
+        m for group in ("operators", "sensors", "hooks") for e in info[group] for m in e["python-modules"]
+    ]
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(ROOT / "example_dags"), *modules],
         capture_output=True,

@@ -23,7 +23,7 @@ def test_provider_info_is_valid_and_points_at_real_classes() -> None:
     for dotted in [c["hook-class-name"] for c in info["connection-types"]] + info["extra-links"]:
         module, _, name = dotted.rpartition(".")
         assert hasattr(importlib.import_module(module), name), dotted
-    for group in ("operators", "hooks"):
+    for group in ("operators", "sensors", "triggers", "hooks"):
         for entry in info[group]:
             for module in entry["python-modules"]:
                 importlib.import_module(module)

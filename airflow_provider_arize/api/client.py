@@ -85,6 +85,7 @@ class TriggerResult:
     window: QueryWindow
     triggered: bool
     query: TableRunQuery | None
+    job: ImportJob | None = None
 
 
 class ArizeClient:
@@ -368,7 +369,7 @@ class ArizeClient:
                 job.id,
                 existing.query_id,
             )
-            return TriggerResult(window, triggered=False, query=existing)
+            return TriggerResult(window, triggered=False, query=existing, job=job)
         variables = {"input": {"jobId": self._input_ref(job), **window.to_input()}}
         for attempt in range(1, AMBIGUOUS_CREATE_ATTEMPTS + 1):
             try:
@@ -379,12 +380,12 @@ class ArizeClient:
                 )
                 found = self.find_table_run(job.id, window)
                 if found is not None:
-                    return TriggerResult(window, triggered=True, query=found)
+                    return TriggerResult(window, triggered=True, query=found, job=job)
                 if attempt == AMBIGUOUS_CREATE_ATTEMPTS:
                     raise
                 continue
             log.info("triggered window %s of table import job %s", window, job.id)
-            return TriggerResult(window, triggered=True, query=self.find_table_run(job.id, window))
+            return TriggerResult(window, triggered=True, query=self.find_table_run(job.id, window), job=job)
         raise AssertionError("unreachable")  # pragma: no cover
 
 

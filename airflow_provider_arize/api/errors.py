@@ -204,3 +204,13 @@ class ArizeValidationError(ArizeAPIError):
         raw = getattr(validation_result, "__dict__", None)
         super().__init__(message, operation_name=operation_name, validation_result=raw)
         self.validation = validation_result
+
+
+class ArizeRunFailedError(ArizeError):
+    """A wait ended because Arize reports the run (a table query, a file) as failed. Retrying the task
+    waits on the same run again; it does not trigger a second one."""
+
+
+class ArizeWaitTimeoutError(ArizeError):
+    """A wait's deadline passed before Arize reported the run finished. Nothing was cancelled in Arize:
+    the run may still finish, and a retried task waits on the same run rather than starting another."""

@@ -5,7 +5,9 @@ On start it ensures the space and API key exist, then prints ONE JSON line to st
     {"url": "http://127.0.0.1:8765", "graphql_url": "http://127.0.0.1:8765/graphql",
      "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…"}
 
-Logs go to stderr. The full API key is never printed.
+Logs go to stderr. The full API key is never printed. The table worker (:mod:`.workers`) runs in a
+background thread until shutdown. The warehouse registry comes from ``--warehouses PATH`` (a JSON file)
+or ``$ARIZE_EMULATOR_WAREHOUSES`` (JSON), never from a password on the command line.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ from .config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_SPACE_NAME,
+    DEFAULT_WORKER_INTERVAL,
+    WAREHOUSES_ENV,
     EmulatorConfig,
     create_state,
     default_api_key,
     key_hint,
+    load_warehouses,
 )
 from .faults import FAULT_KINDS, FaultConfig
 from .ids import to_global_id
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
+from .workers import TableWorker
 
 
 def _kinds(text: str) -> list[str]:
@@ -62,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-latency-ms", type=int, default=500)
     p.add_argument("--fault-retry-after", type=int, default=1, help="Retry-After seconds of http_429")
     p.add_argument("--fault-timeout-seconds", type=float, default=5.0, help="delay of timeout_after_commit")
+    p.add_argument(
+        "--warehouses",
+        default=None,
+        metavar="PATH",
+        help=f"warehouse registry JSON file (else ${WAREHOUSES_ENV})",
+    )
+    p.add_argument(
+        "--worker-interval", type=float, default=DEFAULT_WORKER_INTERVAL, help="seconds between worker ticks"
+    )
+    p.add_argument("--no-workers", action="store_true", help="do not run table-job queries")
     p.add_argument("--log-level", default="warning")
     p.add_argument("--access-log", action="store_true")
     return p
@@ -91,6 +107,9 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
             args.queries_per_minute, args.mutations_per_minute, not args.no_rate_limit
         ),
         faults=faults,
+        warehouses=load_warehouses(args.warehouses),
+        run_workers=not args.no_workers,
+        worker_interval_seconds=args.worker_interval,
     )
 
 
@@ -113,9 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "api_key_hint": key_hint(config.api_key),
     }
     print(json.dumps(line), flush=True)
+    workers = TableWorker(state, config.worker_interval_seconds) if config.run_workers else None
     try:
+        if workers is not None:
+            workers.start()
         make_server(create_app(state), args.log_level, args.access_log).run(sockets=[sock])
     finally:
+        if workers is not None:
+            workers.stop()
         state.store.close()
     return 0
 

@@ -12,7 +12,12 @@ If the emulator was started with an admin token, every admin call needs the head
   the recorded calls of every key
 * ``PUT  /options {"strict_state_changes", "accept_legacy_model_types"}`` -> the options
 * ``GET  /stats`` (shape in :mod:`.stats`), ``POST /stats/reset``
-* ``GET  /jobs`` -> ``{"jobs": [...]}``: every job of every space, with its queries and files
+* ``GET  /jobs`` -> ``{"jobs": [...]}``: every job of every space, with its queries (status, counts,
+  error messages) and files
+* ``GET  /warehouses`` -> the warehouse registry (see :mod:`.warehouses`), passwords shown as ``"***"``
+* ``PUT  /warehouses {"snowflake": {...}, "bigquery": {...}, "databricks": {...}}`` replaces the registry;
+  ``PUT /warehouses?merge=true`` adds or replaces only the entries given (``null`` removes one). Answers
+  the redacted registry. A bad entry answers 400 naming the field, never a value.
 """
 
 from __future__ import annotations
@@ -165,6 +170,7 @@ def job_dump(state: EmulatorState, job: JobRecord) -> dict[str, Any]:
         "location": location,
         "schema": job.schema,
         "ingestion": job.ingestion,
+        "watermark": to_rfc3339(job.watermark) if job.watermark is not None else None,
         "counts": job.counts,
         "queries": [
             {
@@ -185,6 +191,15 @@ def job_dump(state: EmulatorState, job: JobRecord) -> dict[str, Any]:
     }
 
 
+async def warehouses(request: Request, state: EmulatorState) -> Any:
+    if request.method == "PUT":
+        body = await _json(request)
+        if request.query_params.get("merge", "").lower() in ("1", "true", "yes"):
+            return state.warehouses.merge(body)
+        return state.warehouses.replace(body)
+    return state.warehouses.redacted()
+
+
 async def jobs(request: Request, state: EmulatorState) -> Any:
     def dump() -> list[dict[str, Any]]:
         return [job_dump(state, job) for job in state.store.all_jobs()]
@@ -202,4 +217,5 @@ routes = [
     Route("/stats", _guard(stats), methods=["GET"]),
     Route("/stats/reset", _guard(stats), methods=["POST"]),
     Route("/jobs", _guard(jobs), methods=["GET"]),
+    Route("/warehouses", _guard(warehouses), methods=["GET", "PUT"]),
 ]

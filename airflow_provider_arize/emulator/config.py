@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from .clock import Clock, SystemClock
 from .faults import FaultConfig, FaultInjector
@@ -11,6 +13,7 @@ from .graphql_schema import build_schema
 from .ratelimit import RateLimitConfig, RateLimiter
 from .state import EmulatorState, Options
 from .store import Store
+from .warehouses import WarehouseRegistry, parse_registry
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -19,6 +22,9 @@ DEFAULT_API_KEY = "emulator-api-key"
 #: Environment variable read for the default API key (so the key need not appear on a command line).
 API_KEY_ENV = "ARIZE_EMULATOR_API_KEY"
 DEFAULT_SPACE_NAME = "default"
+#: Environment variable holding the warehouse registry as JSON (so passwords stay off command lines).
+WAREHOUSES_ENV = "ARIZE_EMULATOR_WAREHOUSES"
+DEFAULT_WORKER_INTERVAL = 1.0
 
 
 def default_api_key() -> str:
@@ -36,6 +42,9 @@ class EmulatorConfig:
     """Everything that defines one emulator instance (the CLI flags map onto these fields).
 
     ``db_path`` ``None`` or ``":memory:"`` keeps state in memory; a path keeps it in a SQLite file.
+    ``warehouses`` is the warehouse registry document (see :mod:`.warehouses`); ``run_workers`` and
+    ``worker_interval_seconds`` control the background worker that runs table-job queries
+    (see :mod:`.workers`).
     """
 
     db_path: str | None = None
@@ -46,6 +55,37 @@ class EmulatorConfig:
     accept_legacy_model_types: bool = False
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     faults: FaultConfig = field(default_factory=FaultConfig)
+    warehouses: dict[str, Any] = field(default_factory=dict)
+    run_workers: bool = True
+    worker_interval_seconds: float = DEFAULT_WORKER_INTERVAL
+
+    def __post_init__(self) -> None:
+        if self.worker_interval_seconds <= 0:
+            raise ValueError("worker_interval_seconds must be positive")
+        parse_registry(self.warehouses)  # fail early, naming the bad entry (never a password)
+
+
+def load_warehouses(path: str | None) -> dict[str, Any]:
+    """The registry document from the JSON file ``path``, else ``$ARIZE_EMULATOR_WAREHOUSES``, else ``{}``."""
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise ValueError(f"cannot read warehouses file '{path}': {exc.strerror}") from None
+        source = f"warehouses file '{path}'"
+    else:
+        text = os.environ.get(WAREHOUSES_ENV, "")
+        source = f"${WAREHOUSES_ENV}"
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:  # the message carries a position, not the text
+        raise ValueError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{source} must hold a JSON object")
+    return data
 
 
 def create_state(config: EmulatorConfig, clock: Clock | None = None) -> EmulatorState:
@@ -71,4 +111,5 @@ def create_state(config: EmulatorConfig, clock: Clock | None = None) -> Emulator
         ),
         admin_token=config.admin_token,
         default_space_id=space_id,
+        warehouses=WarehouseRegistry(config.warehouses),
     )

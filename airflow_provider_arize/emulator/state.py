@@ -13,6 +13,7 @@ from .ratelimit import RateLimiter
 from .records import KeyRecord
 from .stats import Stats
 from .store import Store
+from .warehouses import WarehouseRegistry
 
 
 @dataclass
@@ -57,6 +58,8 @@ class EmulatorState:
     options: Options = field(default_factory=Options)
     admin_token: str | None = None
     default_space_id: int | None = None
+    #: where table jobs' warehouses are (``GET/PUT /_emulator/warehouses``); read by the worker
+    warehouses: WarehouseRegistry = field(default_factory=WarehouseRegistry)
 
 
 @dataclass

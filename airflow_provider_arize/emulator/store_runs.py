@@ -1,8 +1,12 @@
 """Queries of table jobs and files of file jobs: the hand-off point for workers.
 
-The GraphQL API only *records* work: ``createTriggeredOngoingTableRun`` adds a pending query. A
-worker (a later addition) claims pending queries with :meth:`RunStore.claim_pending_queries`, runs
-them against the warehouse, then calls :meth:`RunStore.complete_query` or :meth:`RunStore.fail_query`.
+The GraphQL API only *records* work: ``createTriggeredOngoingTableRun`` adds a pending query. The
+worker (:mod:`.workers`) claims pending queries of *active* jobs with
+:meth:`RunStore.claim_pending_queries` (atomically: pending -> running in one transaction, so no query
+runs twice), runs them against the warehouse, then calls :meth:`RunStore.complete_query` or
+:meth:`RunStore.fail_query`. Scheduled polls insert their query already running with
+:meth:`RunStore.start_query`. On start the worker calls :meth:`RunStore.requeue_running_queries`: a query
+left running by a crash is pending again and runs once more, so a restart loses nothing.
 File workers call :meth:`RunStore.record_file` for each object key they see (once per key) and then
 :meth:`RunStore.set_file_status`. Job counters (``totalQueries*Count``, ``totalFiles*Count``) are
 computed from these rows, so they are always consistent.
@@ -11,6 +15,8 @@ computed from these rows, so they are always consistent.
 from __future__ import annotations
 
 import sqlite3
+
+from airflow_provider_arize.api.constants import JOB_STATUS_ACTIVE
 
 from .clock import Clock
 from .db import Database
@@ -100,12 +106,18 @@ class RunStore:
             ).fetchall()
         return [_query(r) for r in rows]
 
-    def claim_pending_queries(self, limit: int = 10) -> list[QueryRecord]:
-        """Atomically move up to ``limit`` pending queries, oldest first, to ``running`` and return them."""
+    def claim_pending_queries(self, limit: int = 10, active_only: bool = True) -> list[QueryRecord]:
+        """Atomically move up to ``limit`` pending queries, oldest first, to ``running`` and return them.
+
+        With ``active_only`` (the default) queries of paused or deleted jobs stay pending.
+        """
+        sql = "SELECT q.* FROM table_queries q JOIN jobs j ON j.id = q.job_id WHERE q.status = ?"
+        params: list[object] = [QUERY_PENDING]
+        if active_only:
+            sql += " AND j.status = ?"
+            params.append(JOB_STATUS_ACTIVE)
         with self.db.transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM table_queries WHERE status = ? ORDER BY id LIMIT ?", (QUERY_PENDING, limit)
-            ).fetchall()
+            rows = conn.execute(f"{sql} ORDER BY q.id LIMIT ?", (*params, limit)).fetchall()
             now = self.clock.now()
             for row in rows:
                 conn.execute(
@@ -113,6 +125,42 @@ class RunStore:
                     (QUERY_RUNNING, now, row["id"]),
                 )
         return [_query(r) for r in rows]
+
+    def start_query(
+        self, job_id: int, window_start: float | None, window_end: float | None
+    ) -> QueryRecord | None:
+        """Insert a query that is already running, unless the job has an unfinished one (then ``None``)."""
+        now = self.clock.now()
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO table_queries (job_id, created_at, window_start, window_end, status, started_at)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM table_queries"
+                " WHERE job_id = ? AND status IN (?, ?))",
+                (
+                    job_id,
+                    now,
+                    window_start,
+                    window_end,
+                    QUERY_RUNNING,
+                    now,
+                    job_id,
+                    QUERY_PENDING,
+                    QUERY_RUNNING,
+                ),
+            )
+            if cur.rowcount != 1:
+                return None
+            row = conn.execute("SELECT * FROM table_queries WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return _query(row)
+
+    def requeue_running_queries(self) -> int:
+        """Move every ``running`` query back to ``pending`` (after a crash); return how many."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE table_queries SET status = ?, started_at = NULL WHERE status = ?",
+                (QUERY_PENDING, QUERY_RUNNING),
+            )
+            return int(cur.rowcount)
 
     def complete_query(self, query_id: int, records_processed: int, watermark: float | None = None) -> None:
         """Mark a query succeeded with its row count; optionally move its job's watermark forward."""

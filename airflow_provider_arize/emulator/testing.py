@@ -15,6 +15,8 @@ Example::
 * :class:`EmulatorProcess` runs ``python -m airflow_provider_arize.emulator`` as a subprocess, with
   :meth:`~EmulatorProcess.kill` (SIGKILL) and :meth:`~EmulatorProcess.restart` for durability tests.
 * :class:`EmulatorAdmin` is a small client of the ``/_emulator/`` admin API.
+* Both run the table-job worker (:mod:`.workers`); pass ``warehouses=...`` to say where the jobs' tables
+  are (see :mod:`.warehouses`), and ``worker_interval_seconds=0.05`` for fast tests.
 * Pytest fixtures ``arize_emulator`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
 """
 
@@ -38,11 +40,12 @@ import httpx
 from .admin import ADMIN_TOKEN_HEADER
 from .app import create_app
 from .clock import Clock
-from .config import API_KEY_ENV, DEFAULT_API_KEY, EmulatorConfig, create_state
+from .config import API_KEY_ENV, DEFAULT_API_KEY, WAREHOUSES_ENV, EmulatorConfig, create_state
 from .faults import FaultConfig
 from .ids import to_global_id
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
+from .workers import TableWorker
 
 __all__ = ["EmulatorAdmin", "EmulatorProcess", "EmulatorServer"]
 
@@ -115,6 +118,21 @@ class EmulatorAdmin:
         """Every job of every space (with queries and files), oldest first."""
         return list(self._call("GET", "/jobs")["jobs"])
 
+    def set_warehouses(
+        self, warehouses: dict[str, Any] | None = None, *, merge: bool = False, **sections: Any
+    ) -> dict[str, Any]:
+        """Replace (or with ``merge=True`` add to) the warehouse registry; return it, passwords redacted.
+
+        Give the document (``{"snowflake": {account: params}, "bigquery": {...}, "databricks": {...}}``)
+        and/or its sections as keywords (``snowflake={...}``). With ``merge``, a ``None`` entry removes one.
+        """
+        path = "/warehouses?merge=true" if merge else "/warehouses"
+        return dict(self._call("PUT", path, {**(warehouses or {}), **sections}))
+
+    def warehouses(self) -> dict[str, Any]:
+        """The warehouse registry, passwords redacted."""
+        return dict(self._call("GET", "/warehouses"))
+
     def close(self) -> None:
         self._http.close()
 
@@ -137,8 +155,10 @@ class EmulatorServer(_Endpoint):
 
     ``db_path=None`` keeps state in memory. ``options`` are :class:`~.config.EmulatorConfig` fields
     (``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
-    ``rate_limits``, ``faults``) plus ``clock`` (e.g. a ``TestClock``). Usable as a context manager;
-    :meth:`start` returns once ``/_emulator/health`` answers.
+    ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``, ``worker_interval_seconds``) plus
+    ``clock`` (e.g. a ``TestClock``). Usable as a context manager; :meth:`start` returns once
+    ``/_emulator/health`` answers and the table worker (``self.workers``, unless ``run_workers=False``)
+    has started.
     """
 
     def __init__(
@@ -157,6 +177,7 @@ class EmulatorServer(_Endpoint):
         self.api_key = api_key
         self._clock = clock
         self._thread: threading.Thread | None = None
+        self.workers: TableWorker | None = None
 
     def start(self) -> Self:
         self.state = create_state(self.config, self._clock)
@@ -170,12 +191,18 @@ class EmulatorServer(_Endpoint):
         )
         self._thread.start()
         _wait_healthy(self.url, lambda: self._thread is not None and self._thread.is_alive())
+        if self.config.run_workers:
+            self.workers = TableWorker(self.state, self.config.worker_interval_seconds)
+            self.workers.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the store."""
+        """Stop the table worker, stop serving and close the store."""
         if self._thread is None:
             return
+        if self.workers is not None:
+            self.workers.stop()
+            self.workers = None
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._thread = None
@@ -192,9 +219,10 @@ class EmulatorServer(_Endpoint):
 class EmulatorProcess(_Endpoint):
     """The emulator as a subprocess (``python -m airflow_provider_arize.emulator``) on a fixed port.
 
-    The key is passed through ``$ARIZE_EMULATOR_API_KEY``, never on the command line. ``extra_args``
-    are more CLI flags. :meth:`kill` sends SIGKILL; :meth:`restart` starts again on the same port and
-    database file.
+    The key is passed through ``$ARIZE_EMULATOR_API_KEY`` and ``warehouses`` (the registry document)
+    through ``$ARIZE_EMULATOR_WAREHOUSES``, never on the command line. ``extra_args`` are more CLI flags
+    (e.g. ``["--worker-interval", "0.05"]``). :meth:`kill` sends SIGKILL; :meth:`restart` starts again on
+    the same port and database file.
     """
 
     def __init__(
@@ -206,6 +234,7 @@ class EmulatorProcess(_Endpoint):
         extra_args: list[str] | None = None,
         admin_token: str | None = None,
         startup_timeout: float = 20.0,
+        warehouses: dict[str, Any] | None = None,
     ) -> None:
         self.db_path = str(db_path)
         self.port = port or _free_port()
@@ -213,6 +242,7 @@ class EmulatorProcess(_Endpoint):
         self.extra_args = list(extra_args or [])
         self.admin_token = admin_token
         self.startup_timeout = startup_timeout
+        self.warehouses = warehouses
         self.process: subprocess.Popen[str] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="arize-emulator-", suffix=".log")[1])
 
@@ -222,6 +252,8 @@ class EmulatorProcess(_Endpoint):
         if self.admin_token:
             args += ["--admin-token", self.admin_token]
         env = {**os.environ, API_KEY_ENV: self.api_key}
+        if self.warehouses is not None:
+            env[WAREHOUSES_ENV] = json.dumps(self.warehouses)
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         assert self.process.stdout is not None

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         ValidationResult,
     )
     from airflow_provider_arize.api.models.records import JobType
+    from airflow_provider_arize.waits import TableRunOutcome
 
 
 def _mask(secret: str) -> None:
@@ -177,3 +178,11 @@ class ArizeHook(BaseHook):
 
     def list_table_queries(self, job_id: str) -> list[TableRunQuery]:
         return self.client.list_table_queries(job_id)
+
+    def check_table_run(self, job_id: str, window: QueryWindow) -> TableRunOutcome:
+        """One poll of a window's run: read the job and its query for ``window``, and decide (see
+        :func:`airflow_provider_arize.waits.evaluate_table_run`). Reads only; safe to repeat."""
+        from airflow_provider_arize.waits import evaluate_table_run
+
+        job = self.client.get_job("table", job_id)
+        return evaluate_table_run(job, self.client.find_table_run(job.id, window), window)

@@ -1,4 +1,5 @@
-"""Shared base of the Arize job operators: the hook, and publishing a job to XCom and the extra link."""
+"""Shared base of the Arize operators and sensors: the hook, publishing a job to XCom and the extra link,
+the ``deferrable`` default, and the query window a task works on."""
 
 from __future__ import annotations
 
@@ -14,27 +15,107 @@ from airflow_provider_arize.links import XCOM_JOB_ID, XCOM_JOB_URL, XCOM_SHORT_J
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from airflow_provider_arize.api.models import ImportJob, ModelTarget
+    from airflow_provider_arize.api.client import CreateResult
+    from airflow_provider_arize.api.models import (
+        ImportJob,
+        ModelTarget,
+        QueryWindow,
+        TableImportJobSpec,
+        ValidationResult,
+    )
 
 
-class ArizeBaseOperator(BaseOperator):
+def default_deferrable(deferrable: bool | None) -> bool:
+    """``deferrable`` as given, else Airflow's ``[operators] default_deferrable`` (read when the task is
+    built, not at import)."""
+    if deferrable is not None:
+        return bool(deferrable)
+    from airflow.sdk import conf
+
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
+
+
+def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
+    """The task's query window: ``start``/``end`` when given (datetimes or ISO-8601 strings with an
+    offset), else the DAG run's data interval. Naive, reversed and empty windows raise
+    ``ArizeConfigError`` naming the field, before any request."""
+    from airflow_provider_arize.api.errors import ArizeConfigError
+    from airflow_provider_arize.api.models import QueryWindow
+
+    given = bool(start or end)
+    start = start or context.get("data_interval_start")
+    end = end or context.get("data_interval_end")
+    if start is None or end is None:
+        raise ArizeConfigError(
+            "no query window: this DAG run has no data interval; pass window_start and window_end",
+            field="queryStart" if start is None else "queryEnd",
+        )
+    if not given and start == end:
+        raise ArizeConfigError(
+            f"no query window: this DAG run's data interval is empty ({start} to {end}), as with a "
+            "CronTriggerTimetable schedule; schedule with CronDataIntervalTimetable or "
+            "DeltaDataIntervalTimetable, or pass window_start and window_end",
+            field="queryStart",
+        )
+    return QueryWindow.of(start, end)
+
+
+#: Errors no retry can fix: bad arguments or connection, a refused dry run or preflight, a wrong key, an
+#: unknown job, a run Arize reports as failed, a reconciliation mismatch.
+NOT_RETRYABLE = [
+    "airflow_provider_arize.api.errors.ArizeConfigError",
+    "airflow_provider_arize.api.errors.ArizeValidationError",
+    "airflow_provider_arize.api.errors.ArizeAuthError",
+    "airflow_provider_arize.api.errors.ArizeNotFoundError",
+    "airflow_provider_arize.api.errors.ArizeRunFailedError",
+    "airflow_provider_arize.hooks.warehouses.errors.ArizeReconcileError",
+]
+
+
+def fail_fast_retry_policy() -> Any:
+    """The default ``retry_policy`` of the package's tasks: :data:`NOT_RETRYABLE` errors fail the task at
+    once instead of spending its retries; anything else (timeouts, transient errors) retries as usual.
+    Pass your own ``retry_policy`` to change it."""
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+
+    return ExceptionRetryPolicy(
+        rules=[
+            RetryRule(
+                exception=list(NOT_RETRYABLE),
+                action=RetryAction.FAIL,
+                reason="retrying cannot fix this: the input, the data or the job must change",
+            )
+        ]
+    )
+
+
+class ArizeHookMixin:
+    """The :class:`ArizeHook` of a task with an ``arize_conn_id`` (built on first use, no I/O)."""
+
+    arize_conn_id: str
+
+    @cached_property
+    def hook(self) -> ArizeHook:
+        return ArizeHook(arize_conn_id=self.arize_conn_id)
+
+
+class ArizeBaseOperator(ArizeHookMixin, BaseOperator):
     """Base for operators that talk to Arize through an ``arize`` connection.
 
     Constructing one does no I/O: the connection is read when the task runs.
 
     :param arize_conn_id: the ``arize`` connection (endpoint, API key, space id).
+
+    Errors no retry can fix fail the task at once (see :func:`fail_fast_retry_policy`).
     """
 
     operator_extra_links = (ArizeJobLink(),)
     ui_color = "#dff5e6"
 
     def __init__(self, *, arize_conn_id: str = ArizeHook.default_conn_name, **kwargs: Any) -> None:
+        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
         super().__init__(**kwargs)
         self.arize_conn_id = arize_conn_id
-
-    @cached_property
-    def hook(self) -> ArizeHook:
-        return ArizeHook(arize_conn_id=self.arize_conn_id)
 
     def publish_job(self, context: Context, job: ImportJob) -> dict[str, Any]:
         """Push the job's global id, short id and UI URL to XCom; return its summary (the task's result)."""
@@ -98,3 +179,40 @@ class ArizeModelOperator(ArizeBaseOperator):
             model_version=self.model_version,
             batch_id=self.batch_id,
         )
+
+    def dry_run_table(self, spec: TableImportJobSpec) -> ValidationResult:
+        """Dry-run a table job (nothing is written); fail with Arize's validation message verbatim."""
+        from airflow_provider_arize.api.errors import ArizeValidationError
+
+        result = self.hook.dry_run_table_job(spec)
+        if not result.passed:
+            raise ArizeValidationError(
+                f"dry run of the table import job failed: {result.describe()}",
+                validation_result=result,
+                operation_name="DryRunTableImportJob",
+            )
+        self.log.info(
+            "Dry run passed for %s (%s): %s",
+            spec.target.model_name,
+            spec.table.fully_qualified_name,
+            result.status,
+        )
+        return result
+
+    def report_create(self, context: Context, outcome: CreateResult, kind: str, where: str) -> dict[str, Any]:
+        """Log whether ``outcome`` created the job or found it, publish it, return its summary."""
+        job = outcome.job
+        if outcome.created:
+            self.log.info("Created %s import job %s (jobId %s) for %s", kind, job.id, job.job_id, where)
+        else:
+            self.log.info(
+                "%s import job %s (jobId %s) already exists for model %r, %s, %s; "
+                "returning it instead of creating a duplicate",
+                kind,
+                job.id,
+                job.job_id,
+                self.model_name,
+                self.environment,
+                where,
+            )
+        return {**self.publish_job(context, job), "created": outcome.created}

@@ -14,7 +14,20 @@ from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelO
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from airflow_provider_arize.api.models import TableImportJobSpec
+    from airflow_provider_arize.api.models import TableConfig, TableImportJobSpec
+
+
+def build_table_config(store: str, table_config: Any, warehouse_conn_id: str | None = None) -> TableConfig:
+    """The validated table config of ``store``: ``table_config`` as given (Arize's keys or a
+    ``TableConfig``), or, with ``warehouse_conn_id``, completed from that Airflow connection (Snowflake
+    account/database/schema, BigQuery project, Databricks host/HTTP path). No request is sent."""
+    from airflow_provider_arize.api.models import table_config_for
+
+    if not warehouse_conn_id:
+        return table_config_for(store, table_config)
+    from airflow_provider_arize.hooks.warehouse import warehouse_hook
+
+    return warehouse_hook(store, warehouse_conn_id).table_config_from(table_config or {})
 
 
 class _TableJobOperator(ArizeModelOperator):
@@ -27,6 +40,9 @@ class _TableJobOperator(ArizeModelOperator):
     :param schema: column mapping (Arize's camelCase keys or snake_case), including ``changeTimestamp``.
     :param ingestion_parameters: optional ``rowLimit`` / ``refreshIntervalMinutes`` /
         ``queryWindowSizeHours``.
+    :param warehouse_conn_id: optional Airflow connection of the warehouse (``snowflake``,
+        ``google_cloud_platform`` or ``databricks``) that fills in what ``table_config`` leaves out
+        (account, database and schema; project; host and HTTP path).
     """
 
     template_fields: Sequence[str] = (
@@ -35,6 +51,7 @@ class _TableJobOperator(ArizeModelOperator):
         "table_config",
         "schema",
         "ingestion_parameters",
+        "warehouse_conn_id",
     )
 
     def __init__(
@@ -44,6 +61,7 @@ class _TableJobOperator(ArizeModelOperator):
         table_config: Mapping[str, Any] | Any,
         schema: Mapping[str, Any] | Any,
         ingestion_parameters: Mapping[str, Any] | None = None,
+        warehouse_conn_id: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -51,6 +69,7 @@ class _TableJobOperator(ArizeModelOperator):
         self.table_config = table_config
         self.schema = schema
         self.ingestion_parameters = ingestion_parameters
+        self.warehouse_conn_id = warehouse_conn_id
 
     def table_spec(self) -> TableImportJobSpec:
         """The validated job spec (raises ``ArizeConfigError`` before any request)."""
@@ -58,7 +77,6 @@ class _TableJobOperator(ArizeModelOperator):
             ModelSchema,
             TableImportJobSpec,
             TableIngestionParameters,
-            table_config_for,
         )
 
         params = (
@@ -69,7 +87,7 @@ class _TableJobOperator(ArizeModelOperator):
         return TableImportJobSpec(
             target=self.model_target(),
             table_store=self.table_store,
-            table=table_config_for(self.table_store, self.table_config),
+            table=build_table_config(self.table_store, self.table_config, self.warehouse_conn_id),
             schema=ModelSchema.from_value(self.schema),
             ingestion_parameters=params,
         )
@@ -83,22 +101,8 @@ class ArizeDryRunTableImportJobOperator(_TableJobOperator):
     """
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeValidationError
-
         spec = self.table_spec()
-        result = self.hook.dry_run_table_job(spec)
-        if not result.passed:
-            raise ArizeValidationError(
-                f"dry run of the table import job failed: {result.describe()}",
-                validation_result=result,
-                operation_name="DryRunTableImportJob",
-            )
-        self.log.info(
-            "Dry run passed for %s (%s): %s",
-            spec.target.model_name,
-            spec.table.fully_qualified_name,
-            result.status,
-        )
+        result = self.dry_run_table(spec)
         return {"validation_status": result.status, "table": spec.table.fully_qualified_name}
 
 
@@ -119,40 +123,11 @@ class ArizeCreateTableImportJobOperator(_TableJobOperator):
         self.dry_run_first = dry_run_first
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeValidationError
-
         spec = self.table_spec()
-        if self.dry_run_first:
-            existing = self.hook.client.find_job("table", spec.identity)
-            if existing is None:
-                result = self.hook.dry_run_table_job(spec)
-                if not result.passed:
-                    raise ArizeValidationError(
-                        f"dry run of the table import job failed: {result.describe()}",
-                        validation_result=result,
-                        operation_name="DryRunTableImportJob",
-                    )
-                self.log.info("Dry run passed (%s)", result.status)
+        if self.dry_run_first and self.hook.client.find_job("table", spec.identity) is None:
+            self.dry_run_table(spec)
         outcome = self.hook.create_table_job(spec)
-        job = outcome.job
-        if outcome.created:
-            self.log.info(
-                "Created table import job %s (jobId %s) for %s",
-                job.id,
-                job.job_id,
-                spec.table.fully_qualified_name,
-            )
-        else:
-            self.log.info(
-                "Table import job %s (jobId %s) already exists for model %r, %s, %s; "
-                "returning it instead of creating a duplicate",
-                job.id,
-                job.job_id,
-                spec.target.model_name,
-                spec.target.environment,
-                spec.table.fully_qualified_name,
-            )
-        return {**self.publish_job(context, job), "created": outcome.created}
+        return self.report_create(context, outcome, "table", spec.table.fully_qualified_name)
 
 
 class ArizeUpdateTableIngestionParametersOperator(ArizeBaseOperator):

@@ -137,3 +137,12 @@ def api(arize_emulator: EmulatorServer) -> Iterator[Api]:
     client = make_api(arize_emulator)
     yield client
     client.http.close()
+
+
+@pytest.fixture
+def api_without_workers() -> Iterator[Api]:
+    """An emulator whose worker is off: triggered queries stay pending (for checking what was recorded)."""
+    with EmulatorServer(run_workers=False) as server:
+        client = make_api(server)
+        yield client
+        client.http.close()

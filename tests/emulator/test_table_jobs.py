@@ -232,7 +232,8 @@ def test_seed_dry_run_and_create(api: Api) -> None:
     assert base64.b64decode(job["modelId"]).decode().startswith("Model:")
 
 
-def test_seed_event_based_flow(api: Api) -> None:
+def test_seed_event_based_flow(api_without_workers: Api) -> None:
+    api = api_without_workers
     space = api.server.space_id
     created = api.data(SEED_TRIGGERED_CREATE.replace('"space_id"', f'"{space}"'))[
         "createTriggeredOngoingTableImportJob"

@@ -72,6 +72,11 @@ class QueryWindow:
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
 
+    @classmethod
+    def of(cls, start: datetime | str, end: datetime | str) -> QueryWindow:
+        """A window from datetimes or ISO-8601 strings with an offset (``ArizeConfigError`` otherwise)."""
+        return cls(to_utc("queryStart", start), to_utc("queryEnd", end))
+
     def to_input(self) -> dict[str, str]:
         """``queryStart`` / ``queryEnd`` as RFC 3339 UTC strings."""
         return {"queryStart": format_utc(self.start), "queryEnd": format_utc(self.end)}

@@ -15,6 +15,7 @@ from airflow_provider_arize.emulator.ids import to_global_id
 from airflow_provider_arize.emulator.records import (
     JOB_KIND_FILE,
     JOB_KIND_TABLE,
+    QUERY_SUCCEEDED,
     JobRecord,
     QueryRecord,
     SpaceRecord,
@@ -87,10 +88,13 @@ def job_object(job: JobRecord) -> dict[str, Any]:
 
 
 def query_object(query: QueryRecord) -> dict[str, Any]:
+    """A query node. ``recordsProcessedCount`` is null until the query succeeds (and stays null if it
+    fails): Arize's query nodes carry no status, so that is how a caller tells a finished query."""
+    succeeded = query.status == QUERY_SUCCEEDED
     return {
         "queryId": str(query.id),
         "createdAt": to_rfc3339(query.created_at),
-        "recordsProcessedCount": query.records_processed_count,
+        "recordsProcessedCount": query.records_processed_count if succeeded else None,
         "windowStartTimestamp": query.window_start,
         "windowEndTimestamp": query.window_end,
     }

@@ -1,0 +1,26 @@
+"""Local stand-ins for cloud services, for tests and local DAG runs.
+
+* :class:`~airflow_provider_arize.local_services.snowflake.FakeSnowflakeServer`: fakesnow over TLS on
+  ``127.0.0.1``, usable by Airflow's stock ``SnowflakeHook``.
+* :mod:`~airflow_provider_arize.local_services.tls`: throw-away, ``127.0.0.1``-only TLS material.
+* :mod:`~airflow_provider_arize.local_services.pytest_plugin`: pytest fixtures.
+
+Importing this package is cheap: fakesnow, uvicorn and cryptography load only when a server starts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
+
+__all__ = ["FakeSnowflakeServer"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FakeSnowflakeServer":
+        from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
+
+        return FakeSnowflakeServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,263 @@
+"""A fake Snowflake (fakesnow) served over TLS on ``127.0.0.1``, for the stock ``SnowflakeHook``.
+
+Airflow's ``SnowflakeHook`` never passes ``protocol`` to the connector, so it cannot talk plain HTTP
+to fakesnow (error 250003). Served over HTTPS with a certificate the process trusts, the stock hook
+works unchanged: this module does that.
+
+Example::
+
+    from airflow_provider_arize.local_services import FakeSnowflakeServer
+
+    with FakeSnowflakeServer() as snow, snow.trusted():
+        os.environ.update(snow.airflow_connection("snowflake_default", database="DB", schema="PUBLIC"))
+        SnowflakeHook(snowflake_conn_id="snowflake_default").run("create table t (x int)")
+
+Contract:
+
+* :meth:`FakeSnowflakeServer.start` generates TLS material (:mod:`.tls`) into a private temporary
+  directory, binds a free ``127.0.0.1`` port, serves ``fakesnow.server.app`` under uvicorn in a daemon
+  thread and returns once uvicorn reports it is serving: about 0.2 s, plus a few seconds the first time
+  in a process to import fakesnow (it imports the Snowflake connector and pandas, which the
+  ``SnowflakeHook`` needs anyway).
+  :meth:`~FakeSnowflakeServer.stop` asks uvicorn to exit, joins the thread and deletes the directory.
+  Both are idempotent. Nothing is retried: a server that fails to start raises ``RuntimeError``.
+* Data: fakesnow keeps every session of the process in one shared in-memory DuckDB
+  (``fakesnow.server.shared_fs``). Tables written through any connection are seen by all others, and
+  they outlive a server instance (a second server in the same process sees them too). Use distinct
+  database or table names per test, or ``CREATE OR REPLACE``.
+* Trust: the client must trust the local CA. :meth:`~FakeSnowflakeServer.trusted` sets
+  ``REQUESTS_CA_BUNDLE`` (process-wide!) to a bundle of the previously trusted CAs plus the local CA,
+  which is name-constrained to ``127.0.0.1``; the previous value is restored when the block exits.
+  See :mod:`.tls`.
+* Credentials are fixed fakes (fakesnow accepts anything); they are not secrets.
+* fakesnow's own ``fakesnow.server`` logger is quietened to ``WARNING`` while the server runs (it
+  logs every login and, on errors, SQL text with bound values); the previous level is restored on stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Self
+
+from airflow_provider_arize.local_services.tls import LocalTLS, make_local_tls, trusting
+
+__all__ = ["FakeSnowflakeServer"]
+
+_HOST = "127.0.0.1"
+
+
+class FakeSnowflakeServer:
+    """fakesnow over HTTPS on a free ``127.0.0.1`` port, in a background thread of this process.
+
+    Attributes (valid after :meth:`start`): ``host``, ``port``, ``ca_bundle`` (the local CA's PEM, the
+    only certificate a client needs to trust), ``trust_bundle`` (previously trusted CAs plus the local
+    CA), ``account``, ``user``, ``password``.
+    """
+
+    account = "fake-org-fake"
+    user = "fake_user"
+    password = "fake-password"  # a fixed fake: fakesnow accepts any credentials
+    host = _HOST
+
+    def __init__(self, *, startup_timeout: float = 10.0, log_level: str = "warning") -> None:
+        self.startup_timeout = startup_timeout
+        self.log_level = log_level
+        self.port = 0
+        self._dir: Path | None = None
+        self._tls: LocalTLS | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._fakesnow_log_level: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> Self:
+        """Generate the certificate, start serving and wait until uvicorn is listening."""
+        if self._thread is not None:
+            return self
+        import importlib
+
+        import uvicorn
+
+        # import_module: ``fakesnow.server`` is also the name of a function in fakesnow's __init__
+        fakesnow_app = importlib.import_module("fakesnow.server").app
+
+        self._dir = Path(tempfile.mkdtemp(prefix="fake-snowflake-tls-"))
+        sock: socket.socket | None = None
+        try:
+            self._tls = make_local_tls(self._dir, common_name="fakesnow")
+            sock = _bind_free_port()
+            self.port = sock.getsockname()[1]
+            fs_logger = logging.getLogger("fakesnow.server")
+            self._fakesnow_log_level = fs_logger.level
+            fs_logger.setLevel(logging.WARNING)
+            config = uvicorn.Config(
+                fakesnow_app,
+                log_level=self.log_level,
+                log_config=None,  # leave the process's logging configuration alone
+                access_log=False,
+                lifespan="off",
+                ssl_certfile=str(self._tls.server_cert),
+                ssl_keyfile=str(self._tls.server_key),
+                timeout_graceful_shutdown=2,
+            )
+            self._server = uvicorn.Server(config)
+            self._thread = threading.Thread(
+                target=self._server.run, kwargs={"sockets": [sock]}, name="fake-snowflake", daemon=True
+            )
+            self._thread.start()
+            self._wait_started()
+        except BaseException:
+            if sock is not None and self._thread is None:
+                sock.close()  # uvicorn owns (and closes) the socket once its thread runs
+            self.stop()
+            raise
+        return self
+
+    def _wait_started(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while not self._server.started:
+            if self._thread is None or not self._thread.is_alive():
+                raise RuntimeError("fake Snowflake server exited during start-up (see the uvicorn log)")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"fake Snowflake server did not start within {self.startup_timeout} s")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop serving, join the thread and delete the certificate directory. Idempotent."""
+        if self._server is not None:
+            self._server.should_exit = True
+            # Clients pool idle keep-alive TLS connections that never answer the server's close; without
+            # force_exit uvicorn waits its whole graceful-shutdown timeout for them.
+            self._server.force_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+        if self._fakesnow_log_level is not None:
+            logging.getLogger("fakesnow.server").setLevel(self._fakesnow_log_level)
+            self._fakesnow_log_level = None
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = self._tls = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- trust -----------------------------------------------------------------------------------------
+    @property
+    def ca_bundle(self) -> str:
+        """Path of the local CA certificate (PEM). Trusting it trusts this server only."""
+        return str(self._require_tls().ca_cert)
+
+    @property
+    def trust_bundle(self) -> str:
+        """Path of a PEM bundle: what ``requests`` trusted at start-up plus the local CA."""
+        return str(self._require_tls().trust_bundle)
+
+    @contextlib.contextmanager
+    def trusted(self) -> Iterator[Self]:
+        """Trust this server in the process while the block is open (sets ``REQUESTS_CA_BUNDLE``).
+
+        Process-wide: every ``requests``-based client in every thread sees the bundle while the block is
+        open. The bundle keeps all previously trusted CAs, so other HTTPS clients keep working.
+        """
+        with trusting(Path(self.trust_bundle)):
+            yield self
+
+    def _require_tls(self) -> LocalTLS:
+        if self._tls is None:
+            raise RuntimeError("the fake Snowflake server is not running; use it as a context manager")
+        return self._tls
+
+    # -- connection helpers ----------------------------------------------------------------------------
+    def connection_extra(self, database: str | None = None) -> dict[str, Any]:
+        """The ``snowflake`` connection extra that points the stock ``SnowflakeHook`` here."""
+        extra: dict[str, Any] = {
+            "account": self.account,
+            "host": self.host,
+            "port": self.port,
+            "insecure_mode": True,  # skips OCSP, which a local CA cannot answer
+            "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
+        }
+        if database:
+            extra["database"] = database
+        return extra
+
+    def airflow_connection(
+        self, conn_id: str, database: str | None = None, schema: str | None = None
+    ) -> dict[str, str]:
+        """The ``AIRFLOW_CONN_<ID>`` environment entry (JSON form) of a ``snowflake`` connection here.
+
+        ``schema`` goes in the connection's schema field (where ``SnowflakeHook`` reads it) and in the
+        extra; ``database`` in the extra. The hook still needs :meth:`trusted` (or an equivalent trust
+        set-up) to connect.
+        """
+        self._require_tls()
+        extra = self.connection_extra(database)
+        if schema:
+            extra["schema"] = schema
+        body: dict[str, Any] = {
+            "conn_type": "snowflake",
+            "login": self.user,
+            "password": self.password,
+            "extra": extra,
+        }
+        if schema:
+            body["schema"] = schema
+        return {f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(body)}
+
+    def emulator_warehouse(self) -> dict[str, Any]:
+        """The warehouse entry for the Arize emulator's registry: how to reach this server."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "protocol": "https",
+            "account": self.account,
+            "user": self.user,
+            "password": self.password,
+            "insecure_mode": True,
+            "ca_bundle": self.ca_bundle,
+        }
+
+    def connector_kwargs(self, database: str | None = None, schema: str | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``snowflake.connector.connect`` (needs :meth:`trusted` too)."""
+        kwargs: dict[str, Any] = {
+            "account": self.account,
+            "user": self.user,
+            "password": self.password,
+            "host": self.host,
+            "port": self.port,
+            "protocol": "https",
+            "insecure_mode": True,
+            "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
+        }
+        if database:
+            kwargs["database"] = database
+        if schema:
+            kwargs["schema"] = schema
+        return kwargs
+
+    def __repr__(self) -> str:
+        state = f"https://{self.host}:{self.port}" if self._thread is not None else "stopped"
+        return f"FakeSnowflakeServer({state})"
+
+
+def _bind_free_port() -> socket.socket:
+    """A listening, non-blocking socket on a free ``127.0.0.1`` port (so the port is known up front)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((_HOST, 0))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock

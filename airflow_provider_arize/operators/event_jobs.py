@@ -1,0 +1,254 @@
+"""Event-based (triggered) Snowflake table jobs: create the job, trigger a window's run and wait for it.
+
+Operational contract:
+
+* Creating is idempotent: an existing job with the same identity (space, model, environment, store,
+  table) is returned, not duplicated; a lost create response is looked up, never blindly re-sent.
+* Triggering is idempotent per window: when Arize already reports a query for the window (a retried
+  task, a re-run DAG), nothing is triggered and the task waits on that query.
+* The window defaults to the DAG run's data interval and is sent as UTC RFC 3339; naive, reversed or
+  empty windows fail before any request.
+* The wait polls every ``poll_interval`` seconds until ``timeout``; transient errors (already retried by
+  the transport) are tolerated ``max_consecutive_errors`` times in a row. With ``deferrable`` it frees
+  the worker slot and waits in the triggerer; both paths share one decision function
+  (:func:`airflow_provider_arize.waits.evaluate_table_run`). A timeout or a kill cancels nothing in
+  Arize: the run may still finish, and a retry waits on it rather than triggering again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_arize.operators.base import (
+    ArizeBaseOperator,
+    ArizeModelOperator,
+    default_deferrable,
+    resolve_window,
+)
+from airflow_provider_arize.waits import (
+    DEFAULT_MAX_CONSECUTIVE_ERRORS,
+    DEFAULT_POLL_INTERVAL,
+    event_data,
+    run_result,
+)
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from airflow_provider_arize.api.models import QueryWindow
+    from airflow_provider_arize.waits import TableRunOutcome
+
+#: XCom key of the window a run task triggered (``{"start", "end"}``, RFC 3339 UTC).
+XCOM_WINDOW = "arize_window"
+
+
+class ArizeCreateTriggeredTableImportJobOperator(ArizeModelOperator):
+    """Create an event-based Snowflake table job (it ingests only the windows a client triggers).
+
+    Idempotent (see the module contract). With ``dry_run_first`` (default) a new job is validated first
+    through a dry run of the same table and schema, and the task fails with Arize's message verbatim.
+
+    :param table_config: ``accountID``/``database``/``schema``/``tableName``; with ``warehouse_conn_id``
+        (a ``snowflake`` connection) only ``tableName`` is needed: the rest comes from the connection.
+    :param schema: column mapping, including ``changeTimestamp``.
+
+    Pushes ``arize_job_id``, ``arize_short_job_id`` and ``arize_job_url`` to XCom; returns the job summary
+    with ``created``.
+    """
+
+    template_fields: Sequence[str] = (
+        *ArizeModelOperator.model_fields,
+        "table_config",
+        "schema",
+        "warehouse_conn_id",
+    )
+
+    def __init__(
+        self,
+        *,
+        schema: Mapping[str, Any] | Any,
+        table_config: Mapping[str, Any] | Any = None,
+        warehouse_conn_id: str | None = None,
+        dry_run_first: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.schema = schema
+        self.table_config = table_config or {}
+        self.warehouse_conn_id = warehouse_conn_id
+        self.dry_run_first = dry_run_first
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_arize.api.models import ModelSchema, TriggeredTableImportJobSpec
+        from airflow_provider_arize.operators.table_jobs import build_table_config
+
+        spec = TriggeredTableImportJobSpec(
+            target=self.model_target(),
+            table=build_table_config("Snowflake", self.table_config, self.warehouse_conn_id),
+            schema=ModelSchema.from_value(self.schema),
+        )
+        if self.dry_run_first and self.hook.client.find_job("table", spec.identity) is None:
+            self.dry_run_table(spec.as_table_spec())
+        outcome = self.hook.create_triggered_table_job(spec)
+        return self.report_create(context, outcome, "event-based table", spec.table.fully_qualified_name)
+
+
+class ArizeTriggerTableRunOperator(ArizeBaseOperator):
+    """Trigger an event-based table job's run for a window, then (by default) wait until Arize reports
+    the query for it with its processed record count.
+
+    :param job_id: global id or short job id of the event-based table job.
+    :param window_start: window start (datetime or ISO-8601 with offset); default: the data interval start.
+    :param window_end: window end (exclusive); default: the data interval end.
+    :param wait_for_completion: wait for the query (default ``True``); ``False`` returns once triggered.
+    :param poll_interval: seconds between polls (default 60: a poll costs two of Arize's 100 queries a
+        minute per key).
+    :param timeout: seconds to wait before failing with ``ArizeWaitTimeoutError`` (default 3600).
+    :param max_consecutive_errors: transient errors in a row tolerated while waiting (default 3).
+    :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
+
+    Pushes ``arize_job_id``, ``arize_short_job_id``, ``arize_job_url`` and ``arize_window`` to XCom;
+    returns ``{"job_id", "window_start", "window_end", "triggered", "query_id",
+    "records_processed_count"}``.
+    """
+
+    template_fields: Sequence[str] = ("job_id", "window_start", "window_end")
+
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        window_start: Any = None,
+        window_end: Any = None,
+        wait_for_completion: bool = True,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float = 3600.0,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        deferrable: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.window_start = window_start
+        self.window_end = window_end
+        self.wait_for_completion = wait_for_completion
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.max_consecutive_errors = max_consecutive_errors
+        self.deferrable = default_deferrable(deferrable)
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_arize.waits import ErrorBudget, check_poll_interval
+
+        window = resolve_window(context, self.window_start, self.window_end)
+        poll_interval = check_poll_interval(self.poll_interval)
+        ErrorBudget(self.max_consecutive_errors)  # validates before anything is sent
+        deadline = time.time() + float(self.timeout)
+
+        result = self.hook.trigger_table_run(str(self.job_id), window)
+        job = result.job or self.hook.get_job("table", str(self.job_id))
+        self.publish_job(context, job)
+        context["ti"].xcom_push(key=XCOM_WINDOW, value=window.to_input())
+        if result.triggered:
+            self.log.info("Triggered window %s of table import job %s (jobId %s)", window, job.id, job.job_id)
+        else:
+            self.log.info(
+                "Window %s of table import job %s was already triggered (query %s): not triggering it "
+                "again, waiting on that query",
+                window,
+                job.id,
+                result.query.query_id if result.query else None,
+            )
+        if not self.wait_for_completion:
+            return run_result(job.id, window, result.triggered, None)
+
+        outcome = self.hook.check_table_run(job.id, window)
+        if outcome.state == "waiting" and self.deferrable:
+            self._defer(job.id, window, deadline, poll_interval, result.triggered)
+        if outcome.state == "waiting":
+            outcome = self._poll(job.id, window, deadline, poll_interval)
+        return _finish(outcome, job.id, window, result.triggered, self.log)
+
+    def _defer(
+        self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float, triggered: bool
+    ) -> None:
+        from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
+
+        bounds = window.to_input()
+        self.log.info(
+            "Deferring: waiting in the triggerer for window %s (poll every %s s)", window, poll_interval
+        )
+        self.defer(
+            trigger=ArizeTableRunTrigger(
+                arize_conn_id=self.arize_conn_id,
+                job_id=job_id,
+                window_start=bounds["queryStart"],
+                window_end=bounds["queryEnd"],
+                deadline=deadline,
+                poll_interval=poll_interval,
+                max_consecutive_errors=int(self.max_consecutive_errors),
+            ),
+            method_name="execute_complete",
+            kwargs={"triggered": triggered},
+            # a backstop only: the trigger ends itself at the deadline with a clear message
+            timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * poll_interval + 60),
+        )
+
+    def _poll(
+        self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float
+    ) -> TableRunOutcome:
+        from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
+        from airflow_provider_arize.waits import ErrorBudget, is_transient
+
+        budget = ErrorBudget(int(self.max_consecutive_errors))
+        while True:
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                raise ArizeWaitTimeoutError(
+                    f"timed out waiting for Arize to run window {window} of table import job {job_id}; "
+                    "the run was not cancelled and may still finish"
+                )
+            time.sleep(min(poll_interval, remaining))
+            try:
+                outcome = self.hook.check_table_run(job_id, window)
+            except ArizeError as exc:
+                if not is_transient(exc) or budget.spend():
+                    raise
+                self.log.warning("Transient error polling Arize (%s); will poll again", exc)
+                continue
+            budget.reset()
+            if outcome.state != "waiting":
+                return outcome
+            self.log.info("%s", outcome.message)
+
+    def execute_complete(
+        self, context: Context, event: Mapping[str, Any] | None = None, triggered: bool = True
+    ) -> dict[str, Any]:
+        """Resume after the trigger: succeed with the query, or fail with the trigger's message."""
+        from airflow_provider_arize.api.models import QueryWindow
+
+        data = event_data(event)
+        window = QueryWindow.of(data["window_start"], data["window_end"])
+        query = data.get("query") or {}
+        self.log.info("%s", data["message"])
+        return run_result(data["job_id"], window, triggered, query)
+
+    def on_kill(self) -> None:
+        self.log.warning(
+            "Task killed while waiting for an Arize table run: Arize was not asked to cancel anything; "
+            "the triggered query (if any) keeps running, and a retry waits on it instead of triggering again"
+        )
+
+
+def _finish(
+    outcome: TableRunOutcome, job_id: str, window: QueryWindow, triggered: bool, log: Any
+) -> dict[str, Any]:
+    from airflow_provider_arize.api.errors import ArizeRunFailedError
+
+    if outcome.state == "failed":
+        raise ArizeRunFailedError(outcome.message)
+    log.info("%s", outcome.message)
+    return run_result(job_id, window, triggered, outcome.query_summary())

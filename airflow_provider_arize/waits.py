@@ -1,0 +1,172 @@
+"""What "done" means for a wait on Arize, shared by the poke and the deferrable paths so they cannot drift.
+
+No Airflow import and no I/O: each function takes what a poll read and decides.
+
+* :func:`evaluate_table_run`: is the query Arize reports for a window finished, failed, or not yet there?
+  Arize's query nodes carry no status (seed 003), so a query is *done* once it reports
+  ``recordsProcessedCount``; it has *failed* when it reports no count while none of the job's queries is
+  pending any more (``totalQueriesPendingCount == 0``). A deleted job fails the wait; a paused job keeps
+  it waiting (its queries run once the job is resumed), and the message says so.
+* :class:`ErrorBudget`: a wait tolerates a few *consecutive* transient errors (the transport has already
+  retried each request); a success resets the count.
+* Trigger events: every event a trigger yields has a ``status`` from :data:`EVENT_STATUSES`;
+  :func:`event_data` refuses anything else when the task resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
+
+WaitState = Literal["waiting", "success", "failed"]
+
+#: Statuses a wait's trigger event may carry. ``timeout``: the deadline passed; ``error``: too many
+#: consecutive errors, or a non-retryable one (auth, unknown job).
+EVENT_STATUSES: Final = frozenset({"success", "failed", "timeout", "error"})
+#: Default seconds between polls. Arize allows 100 queries a minute per key and a poll costs two.
+DEFAULT_POLL_INTERVAL: Final = 60.0
+#: Default consecutive transient errors a wait tolerates before it fails.
+DEFAULT_MAX_CONSECUTIVE_ERRORS: Final = 3
+
+
+@dataclass(frozen=True)
+class TableRunOutcome:
+    """The decision of one poll of a table run."""
+
+    state: WaitState
+    message: str
+    query: TableRunQuery | None = None
+
+    def query_summary(self) -> dict[str, Any] | None:
+        """The query as a small JSON-serialisable dict (for trigger events and XCom)."""
+        return query_summary(self.query)
+
+
+def query_summary(query: TableRunQuery | None) -> dict[str, Any] | None:
+    """``queryId``, ``createdAt``, ``recordsProcessedCount`` and the window, JSON-serialisable."""
+    if query is None:
+        return None
+    from airflow_provider_arize.api.models.windows import format_utc
+
+    return {
+        "query_id": query.query_id,
+        "created_at": format_utc(query.created_at) if query.created_at else None,
+        "records_processed_count": query.records_processed_count,
+        "window_start": format_utc(query.window_start) if query.window_start else None,
+        "window_end": format_utc(query.window_end) if query.window_end else None,
+    }
+
+
+def evaluate_table_run(job: ImportJob, query: TableRunQuery | None, window: QueryWindow) -> TableRunOutcome:
+    """Decide whether the run of ``window`` on ``job`` has finished, failed, or is still to come."""
+    where = f"table import job {job.id} (jobId {job.job_id})"
+    if query is not None and query.records_processed_count is not None:
+        return TableRunOutcome(
+            "success",
+            f"Arize processed {query.records_processed_count} records for window {window} of {where} "
+            f"(query {query.query_id})",
+            query,
+        )
+    if job.is_deleted:
+        return TableRunOutcome("failed", f"{where} was deleted while waiting for window {window}", query)
+    if query is None:
+        paused = " (the job is paused: it runs queries only once resumed)" if job.is_paused else ""
+        return TableRunOutcome(
+            "waiting", f"Arize reports no query for window {window} of {where} yet{paused}"
+        )
+    if job.queries_pending == 0 and not job.is_paused:
+        return TableRunOutcome(
+            "failed",
+            f"the query for window {window} of {where} (query {query.query_id}) failed: Arize reports no "
+            f"processed count and no pending query ({job.queries_failed} failed queries on the job). "
+            "Open the job in Arize for the error.",
+            query,
+        )
+    return TableRunOutcome(
+        "waiting",
+        f"the query for window {window} of {where} (query {query.query_id}) is still running",
+        query,
+    )
+
+
+class ErrorBudget:
+    """Counts consecutive transient errors of a wait; :meth:`spend` says when the budget is exhausted."""
+
+    def __init__(self, max_consecutive: int = DEFAULT_MAX_CONSECUTIVE_ERRORS) -> None:
+        if isinstance(max_consecutive, bool) or not isinstance(max_consecutive, int) or max_consecutive < 0:
+            from airflow_provider_arize.api.errors import ArizeConfigError
+
+            raise ArizeConfigError(
+                f"max_consecutive_errors must be a non-negative integer, got {max_consecutive!r}",
+                field="max_consecutive_errors",
+            )
+        self.max_consecutive = max_consecutive
+        self.consecutive = 0
+
+    def spend(self) -> bool:
+        """Record one error; ``True`` when more than ``max_consecutive`` errors came in a row."""
+        self.consecutive += 1
+        return self.consecutive > self.max_consecutive
+
+    def reset(self) -> None:
+        """A poll succeeded."""
+        self.consecutive = 0
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors a wait may ride out: rate limits and transient failures (already retried by the transport)."""
+    from airflow_provider_arize.api.errors import RETRYABLE_ERRORS
+
+    return isinstance(exc, RETRYABLE_ERRORS)
+
+
+def check_poll_interval(value: object) -> float:
+    """A poll interval in seconds: a positive number (a zero interval would hammer Arize)."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+
+        raise ArizeConfigError(
+            f"poll_interval must be a positive number of seconds, got {value!r}", field="poll_interval"
+        )
+    return float(value)
+
+
+def event_data(event: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A trigger event on resume: its data when ``success``; otherwise the matching error is raised
+    (``failed``: ``ArizeRunFailedError``, ``timeout``: ``ArizeWaitTimeoutError``, ``error``:
+    ``ArizeError``). An event whose ``status`` is not in :data:`EVENT_STATUSES` is refused."""
+    from airflow_provider_arize.api import errors
+
+    if not isinstance(event, Mapping) or event.get("status") not in EVENT_STATUSES:
+        raise errors.ArizeResponseError(f"unexpected trigger event {event!r}"[:500])
+    status, message = event["status"], str(event.get("message"))
+    if status == "failed":
+        raise errors.ArizeRunFailedError(message)
+    if status == "timeout":
+        raise errors.ArizeWaitTimeoutError(message)
+    if status == "error":
+        raise errors.ArizeError(message)
+    return dict(event)
+
+
+def run_result(
+    job_id: str, window: QueryWindow, triggered: bool, query: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What a run task or sensor returns (its XCom): the job, the window, and the query's count."""
+    bounds = window.to_input()
+    return {
+        "job_id": job_id,
+        "window_start": bounds["queryStart"],
+        "window_end": bounds["queryEnd"],
+        "triggered": triggered,
+        "query_id": (query or {}).get("query_id"),
+        "records_processed_count": (query or {}).get("records_processed_count"),
+    }

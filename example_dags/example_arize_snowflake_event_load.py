@@ -1,0 +1,140 @@
+"""Hourly event-triggered Snowflake load: write the hour's predictions, have Arize ingest exactly that hour.
+
+1. ``write_predictions`` writes the data interval's rows into a Snowflake table (idempotent: the hour's
+   rows are replaced, so a retry or a re-run writes them once).
+2. ``preflight`` checks the table has every column the Arize schema names, with types Arize accepts.
+3. ``ensure_job`` creates the event-based (triggered) Arize job once; later runs reuse it.
+4. ``trigger_window`` asks Arize to ingest ``[data_interval_start, data_interval_end)`` and waits until
+   Arize reports the query's processed count. A retried task never triggers the same hour twice.
+   It waits in the triggerer when ``[operators] default_deferrable`` is on, on the worker otherwise.
+5. ``reconcile`` compares the warehouse's row count for the hour with Arize's count, and fails on a
+   mismatch.
+
+Connections: ``arize_default`` and ``snowflake_default`` (``make demo`` points them at the local Arize
+emulator and a local Snowflake stand-in).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from airflow.sdk import DAG, CronDataIntervalTimetable, task
+
+from airflow_provider_arize.operators.event_jobs import (
+    ArizeCreateTriggeredTableImportJobOperator,
+    ArizeTriggerTableRunOperator,
+)
+from airflow_provider_arize.operators.warehouse import (
+    ArizeReconcileTableRunOperator,
+    ArizeTablePreflightOperator,
+)
+
+SNOWFLAKE_CONN_ID = "snowflake_default"
+TABLE = {"tableName": "CHURN_PREDICTIONS"}  # account, database and schema come from the connection
+SCHEMA = {
+    "predictionId": "PREDICTION_ID",
+    "timestamp": "PREDICTION_TS",
+    "predictionLabel": "PREDICTION_LABEL",
+    "predictionScore": "PREDICTION_SCORE",
+    "features": "FEATURE_",
+    "tags": "TAG_",
+    "changeTimestamp": "CHANGE_TS",
+}
+JOB = "{{ ti.xcom_pull(task_ids='ensure_job', key='arize_job_id') }}"
+
+with DAG(
+    dag_id="example_arize_snowflake_event_load",
+    start_date=datetime(2026, 1, 1),
+    # a data-interval timetable: each run's window is the hour before it (a CronTriggerTimetable, the
+    # default for cron strings, gives empty intervals)
+    schedule=CronDataIntervalTimetable("0 * * * *", timezone="UTC"),
+    catchup=False,
+    tags=["arize", "example", "snowflake"],
+    doc_md=__doc__,
+    default_args={"retries": 2, "retry_delay": timedelta(seconds=10)},
+) as dag:
+
+    @task
+    def write_predictions(data_interval_start: Any = None, data_interval_end: Any = None) -> int:
+        """Replace the hour's rows of the predictions table with this run's predictions."""
+        from airflow.providers.snowflake.hooks.snowflake import SnowflakeHook
+
+        start = data_interval_start.in_timezone("UTC").naive()
+        end = data_interval_end.in_timezone("UTC").naive()
+        rows = 20 + start.hour  # a different, known number of predictions each hour
+        step = (end - start) / rows
+        hook = SnowflakeHook(snowflake_conn_id=SNOWFLAKE_CONN_ID)
+        hook.run(
+            [
+                "CREATE TABLE IF NOT EXISTS CHURN_PREDICTIONS (PREDICTION_ID VARCHAR, PREDICTION_TS "
+                "TIMESTAMP_NTZ, PREDICTION_LABEL VARCHAR, PREDICTION_SCORE FLOAT, FEATURE_TENURE_MONTHS "
+                "INTEGER, FEATURE_PLAN VARCHAR, TAG_REGION VARCHAR, CHANGE_TS TIMESTAMP_NTZ)",
+                "DELETE FROM CHURN_PREDICTIONS WHERE CHANGE_TS >= %(start)s AND CHANGE_TS < %(end)s",
+            ],
+            parameters={"start": start.isoformat(sep=" "), "end": end.isoformat(sep=" ")},
+        )
+        values = []
+        for i in range(rows):
+            at = start + step * i
+            score = round((i * 37 % 100) / 100, 2)
+            values.append(
+                (
+                    f"{start:%Y%m%d%H}-{i:04d}",
+                    at.isoformat(sep=" "),
+                    "churn" if score > 0.5 else "stay",
+                    score,
+                    i % 48,
+                    ("basic", "plus", "pro")[i % 3],
+                    ("emea", "amer", "apac")[i % 3],
+                    at.isoformat(sep=" "),
+                )
+            )
+        hook.insert_rows(
+            "CHURN_PREDICTIONS",
+            values,
+            target_fields=[
+                "PREDICTION_ID",
+                "PREDICTION_TS",
+                "PREDICTION_LABEL",
+                "PREDICTION_SCORE",
+                "FEATURE_TENURE_MONTHS",
+                "FEATURE_PLAN",
+                "TAG_REGION",
+                "CHANGE_TS",
+            ],
+        )
+        return rows
+
+    preflight = ArizeTablePreflightOperator(
+        task_id="preflight",
+        table_store="Snowflake",
+        warehouse_conn_id=SNOWFLAKE_CONN_ID,
+        table_config=TABLE,
+        schema=SCHEMA,
+    )
+    ensure_job = ArizeCreateTriggeredTableImportJobOperator(
+        task_id="ensure_job",
+        model_name="churn-hourly",
+        model_type="score_categorical",
+        environment="production",
+        warehouse_conn_id=SNOWFLAKE_CONN_ID,
+        table_config=TABLE,
+        schema=SCHEMA,
+    )
+    trigger_window = ArizeTriggerTableRunOperator(
+        task_id="trigger_window",
+        job_id=JOB,
+        poll_interval=5,  # each poll costs two of Arize's 100 queries a minute per key
+        timeout=900,
+    )
+    reconcile = ArizeReconcileTableRunOperator(
+        task_id="reconcile",
+        job_id=JOB,
+        table_store="Snowflake",
+        warehouse_conn_id=SNOWFLAKE_CONN_ID,
+        table_config=TABLE,
+        on_mismatch="fail",
+    )
+
+    write_predictions() >> preflight >> ensure_job >> trigger_window >> reconcile

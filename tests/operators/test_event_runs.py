@@ -1,0 +1,264 @@
+"""The windowed-run operator, the run sensor and their trigger against the local emulator over HTTP.
+
+The operators are executed directly with a minimal task-instance stand-in (``FakeTaskInstance`` only
+records XCom pushes); running them inside real DAG runs, poke and deferrable, is covered by the
+end-to-end tests of the example DAGs. Arize's side is the real emulator: its worker runs each triggered
+query against the warehouse registered for the job's account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from airflow_provider_arize.api.errors import (
+    ArizeConfigError,
+    ArizeRunFailedError,
+    ArizeWaitTimeoutError,
+)
+from airflow_provider_arize.api.models import (
+    ModelSchema,
+    ModelTarget,
+    QueryWindow,
+    SnowflakeTableConfig,
+    TriggeredTableImportJobSpec,
+)
+from airflow_provider_arize.hooks.arize import ArizeHook
+from airflow_provider_arize.operators.event_jobs import ArizeTriggerTableRunOperator
+from airflow_provider_arize.sensors.table_run import ArizeTableRunSensor
+
+START = datetime(2026, 3, 1, 10, tzinfo=UTC)
+END = START + timedelta(hours=1)
+
+
+class FakeTaskInstance:
+    """Stands in for Airflow's task instance: records what the operator pushes to XCom."""
+
+    def __init__(self) -> None:
+        self.xcom: dict[str, Any] = {}
+
+    def xcom_push(self, key: str, value: Any) -> None:
+        json.dumps(value)  # XCom values must serialise
+        self.xcom[key] = value
+
+
+def context(start: datetime | None = START, end: datetime | None = END) -> dict[str, Any]:
+    return {"ti": FakeTaskInstance(), "data_interval_start": start, "data_interval_end": end}
+
+
+@pytest.fixture
+def job_id(arize_conn_env: str, arize_emulator: Any) -> str:
+    """An event-based Snowflake job whose account has no warehouse registered in the emulator, so
+    every query the emulator runs for it fails."""
+    spec = TriggeredTableImportJobSpec(
+        target=ModelTarget(
+            space_id=arize_emulator.space_id,
+            model_name="churn",
+            model_type="score_categorical",
+            environment="production",
+        ),
+        table=SnowflakeTableConfig(account_id="nowhere-acct", database="DB", schema="S", table_name="T"),
+        schema=ModelSchema.from_value(
+            {"predictionId": "ID", "predictionLabel": "P", "timestamp": "TS", "changeTimestamp": "CTS"}
+        ),
+    )
+    return ArizeHook(arize_conn_env).create_triggered_table_job(spec).job.id
+
+
+def requests_sent(emulator: Any) -> int:
+    return int(emulator.admin.stats()["requests"]["total"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (END, START, "queryStart"),  # reversed
+        (START, START, "queryStart"),  # empty
+        (START.replace(tzinfo=None), END, "queryStart"),  # naive
+        ("yesterday", END, "queryStart"),  # not a timestamp
+    ],
+)
+def test_bad_windows_fail_before_any_request(
+    arize_conn_env: str, arize_emulator: Any, start: Any, end: Any, field: str
+) -> None:
+    arize_emulator.admin.reset_stats()
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1", window_start=start, window_end=end)
+    with pytest.raises(ArizeConfigError) as info:
+        op.execute(context())
+    assert info.value.field == field
+    assert requests_sent(arize_emulator) == 0
+
+
+def test_no_data_interval_and_no_window_is_a_config_error(arize_conn_env: str, arize_emulator: Any) -> None:
+    arize_emulator.admin.reset_stats()
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1")
+    with pytest.raises(ArizeConfigError, match="no data interval"):
+        op.execute(context(None, None))
+    assert requests_sent(arize_emulator) == 0
+
+
+def test_empty_data_interval_names_the_timetable_fix(arize_conn_env: str, arize_emulator: Any) -> None:
+    arize_emulator.admin.reset_stats()
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1")
+    with pytest.raises(ArizeConfigError, match="CronDataIntervalTimetable"):
+        op.execute(context(START, START))  # what a CronTriggerTimetable run gets
+    assert requests_sent(arize_emulator) == 0
+
+
+def test_zero_poll_interval_is_refused(arize_conn_env: str, arize_emulator: Any) -> None:
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1", poll_interval=0)
+    with pytest.raises(ArizeConfigError) as info:
+        op.execute(context())
+    assert info.value.field == "poll_interval"
+
+
+def test_window_defaults_to_data_interval_and_retry_does_not_trigger_twice(
+    job_id: str, arize_emulator: Any
+) -> None:
+    ctx = context()
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, wait_for_completion=False)
+    first = op.execute(ctx)
+    assert first["triggered"] is True
+    assert first["window_start"] == "2026-03-01T10:00:00Z" and first["window_end"] == "2026-03-01T11:00:00Z"
+    assert ctx["ti"].xcom["arize_window"] == {
+        "queryStart": "2026-03-01T10:00:00Z",
+        "queryEnd": "2026-03-01T11:00:00Z",
+    }
+    assert ctx["ti"].xcom["arize_job_id"] == job_id
+
+    again = op.execute(context())  # a retried task instance
+    assert again["triggered"] is False
+    assert arize_emulator.admin.stats()["mutations_committed"]["createTriggeredOngoingTableRun"] == 1
+    (job,) = arize_emulator.admin.jobs()
+    assert len(job["queries"]) == 1
+
+
+def test_poke_mode_wait_fails_with_a_clear_message_when_the_query_fails(
+    job_id: str, arize_emulator: Any
+) -> None:
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, poll_interval=0.1, deferrable=False)
+    with pytest.raises(ArizeRunFailedError, match=r"query for window \[2026-03-01T10:00:00Z"):
+        op.execute(context())
+    (job,) = arize_emulator.admin.jobs()
+    assert job["queries"][0]["status"] == "failed"
+
+
+def _run_trigger(trigger: Any) -> dict[str, Any]:
+    async def first_event() -> Any:
+        async for event in trigger.run():
+            return event.payload
+        raise AssertionError("the trigger ended without an event")
+
+    return dict(asyncio.run(asyncio.wait_for(first_event(), timeout=30)))
+
+
+def _rebuild(trigger: Any) -> Any:
+    """Rebuild a trigger from its serialized form, as a restarted triggerer does."""
+    classpath, kwargs = trigger.serialize()
+    json.dumps(kwargs)  # stored as JSON in the trigger table
+    module, _, name = classpath.rpartition(".")
+    return getattr(importlib.import_module(module), name)(**kwargs)
+
+
+def test_deferrable_wait_defers_and_resumes_with_the_trigger_event(job_id: str, arize_emulator: Any) -> None:
+    from airflow.sdk.exceptions import TaskDeferred
+
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, poll_interval=0.1, deferrable=True)
+    ctx = context()
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(ctx)
+    trigger = deferred.value.trigger
+    _, kwargs = trigger.serialize()
+    assert arize_emulator.api_key not in json.dumps(kwargs)  # connection id only, never the key
+    assert kwargs["window_start"] == "2026-03-01T10:00:00Z"
+
+    event = _run_trigger(_rebuild(trigger))
+    assert event["status"] == "failed"
+    with pytest.raises(ArizeRunFailedError, match="failed"):
+        getattr(op, deferred.value.method_name)(ctx, event, **(deferred.value.kwargs or {}))
+
+
+def test_trigger_times_out_on_a_paused_job_with_a_timeout_event(job_id: str, arize_conn_env: str) -> None:
+    from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
+
+    ArizeHook(arize_conn_env).pause_job("table", job_id)
+    trigger = ArizeTableRunTrigger(
+        arize_conn_id=arize_conn_env,
+        job_id=job_id,
+        window_start="2026-03-01T10:00:00Z",
+        window_end="2026-03-01T11:00:00Z",
+        deadline=datetime.now(UTC).timestamp() + 0.5,
+        poll_interval=0.1,
+    )
+    event = _run_trigger(trigger)
+    assert event["status"] == "timeout"
+    assert "not cancelled" in event["message"]
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id)
+    with pytest.raises(ArizeWaitTimeoutError):
+        op.execute_complete(context(), event)
+
+
+def test_trigger_reports_an_unknown_job_as_an_error_event(arize_conn_env: str, arize_emulator: Any) -> None:
+    from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
+
+    trigger = ArizeTableRunTrigger(
+        arize_conn_id=arize_conn_env,
+        job_id="VGFibGVJbXBvcnRKb2I6OTk5",  # TableImportJob:999
+        window_start="2026-03-01T10:00:00Z",
+        window_end="2026-03-01T11:00:00Z",
+        deadline=datetime.now(UTC).timestamp() + 30,
+        poll_interval=0.1,
+    )
+    event = _run_trigger(trigger)
+    assert event["status"] == "error"
+    assert "VGFibGVJbXBvcnRKb2I6OTk5" in event["message"]
+
+
+def test_execute_complete_refuses_unknown_events(arize_conn_env: str) -> None:
+    from airflow_provider_arize.api.errors import ArizeResponseError
+
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1")
+    with pytest.raises(ArizeResponseError, match="unexpected trigger event"):
+        op.execute_complete(context(), {"status": "done"})
+
+
+def test_sensor_pokes_until_the_query_exists_then_fails_with_it(job_id: str, arize_conn_env: str) -> None:
+    sensor = ArizeTableRunSensor(task_id="s", job_id=job_id, deferrable=False)
+    assert sensor.poke(context()) is False  # nothing triggered for the window yet
+    ArizeHook(arize_conn_env).trigger_table_run(job_id, QueryWindow(START, END))
+    deadline = datetime.now(UTC) + timedelta(seconds=20)
+    with pytest.raises(ArizeRunFailedError, match="failed"):
+        while datetime.now(UTC) < deadline:
+            sensor.poke(context())
+
+
+def test_deferrable_sensor_defers_when_nothing_ran_yet(job_id: str) -> None:
+    from airflow.sdk.exceptions import TaskDeferred
+
+    sensor = ArizeTableRunSensor(task_id="s", job_id=job_id, deferrable=True, poke_interval=5, timeout=60)
+    with pytest.raises(TaskDeferred) as deferred:
+        sensor.execute(context())
+    _, kwargs = deferred.value.trigger.serialize()
+    assert kwargs["poll_interval"] == 5.0
+    assert kwargs["deadline"] > datetime.now(UTC).timestamp() + 50
+
+
+def test_errors_no_retry_can_fix_fail_the_task_at_once(arize_conn_env: str) -> None:
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction
+
+    from airflow_provider_arize.api.errors import ArizeTransientError
+    from airflow_provider_arize.hooks.warehouse import ArizePreflightError
+
+    policy = ArizeTriggerTableRunOperator(task_id="t", job_id="1").retry_policy
+    assert policy.evaluate(ArizeConfigError("bad window"), 1, 3).action is RetryAction.FAIL
+    assert policy.evaluate(ArizePreflightError("no such column"), 1, 3).action is RetryAction.FAIL
+    assert policy.evaluate(ArizeRunFailedError("query failed"), 1, 3).action is RetryAction.FAIL
+    assert policy.evaluate(ArizeTransientError("503"), 1, 3).action is RetryAction.DEFAULT
+    assert policy.evaluate(ArizeWaitTimeoutError("late"), 1, 3).action is RetryAction.DEFAULT
+    own = ExceptionRetryPolicy(rules=[])
+    assert ArizeTriggerTableRunOperator(task_id="t2", job_id="1", retry_policy=own).retry_policy is own
