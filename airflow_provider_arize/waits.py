@@ -7,6 +7,7 @@ No Airflow import and no I/O: each function takes what a poll read and decides.
   ``recordsProcessedCount``; it has *failed* when it reports no count while none of the job's queries is
   pending any more (``totalQueriesPendingCount == 0``). A deleted job fails the wait; a paused job keeps
   it waiting (its queries run once the job is resumed), and the message says so.
+* :func:`evaluate_file_ingestion`: has Arize caught up with a file job's prefix, from the job's counters?
 * :class:`ErrorBudget`: a wait tolerates a few *consecutive* transient errors (the transport has already
   retried each request); a success resets the count.
 * Trigger events: every event a trigger yields has a ``status`` from :data:`EVENT_STATUSES`;
@@ -45,6 +46,22 @@ class TableRunOutcome:
     def query_summary(self) -> dict[str, Any] | None:
         """The query as a small JSON-serialisable dict (for trigger events and XCom)."""
         return query_summary(self.query)
+
+    def details(self) -> dict[str, Any] | None:
+        """What a trigger event carries besides status and message."""
+        return self.query_summary()
+
+
+@dataclass(frozen=True)
+class FileIngestionOutcome:
+    """The decision of one poll of a file job's ingestion, with the job's counters."""
+
+    state: WaitState
+    message: str
+    counts: dict[str, int]
+
+    def details(self) -> dict[str, Any] | None:
+        return dict(self.counts)
 
 
 def query_summary(query: TableRunQuery | None) -> dict[str, Any] | None:
@@ -94,6 +111,48 @@ def evaluate_table_run(job: ImportJob, query: TableRunQuery | None, window: Quer
     )
 
 
+def evaluate_file_ingestion(job: ImportJob, expected_seen: int, failed_baseline: int) -> FileIngestionOutcome:
+    """Has Arize ingested every file the wait expects?
+
+    Arize reports only counters for a file job (seed 000; per-file fields are unpublished). The wait is
+    *done* when no file is pending and Arize has seen (succeeded + failed + pending) at least
+    ``expected_seen`` files; it has *failed* when the failed counter rose above ``failed_baseline`` (its
+    value when the wait began), or the job was deleted.
+    """
+    counts = {
+        "success": job.files_success,
+        "failed": job.files_failed,
+        "pending": job.files_pending,
+        "expected": expected_seen,
+    }
+    seen = job.files_success + job.files_failed + job.files_pending
+    location = f"{job.blob_store or 'S3'} {job.bucket_name}/{job.prefix or ''}"
+    where = f"file import job {job.id} (jobId {job.job_id}, {location})"
+    if job.files_failed > failed_baseline:
+        return FileIngestionOutcome(
+            "failed",
+            f"Arize failed {job.files_failed - failed_baseline} file(s) of {where} while ingesting "
+            f"({job.files_failed} failed in all, {job.files_success} succeeded). Open the job in Arize for "
+            "the files and reasons; fix a file and upload it under a new name.",
+            counts,
+        )
+    if job.is_deleted:
+        return FileIngestionOutcome("failed", f"{where} was deleted while waiting for ingestion", counts)
+    if job.files_pending == 0 and seen >= expected_seen:
+        return FileIngestionOutcome(
+            "success",
+            f"Arize has ingested every file of {where}: {job.files_success} succeeded, "
+            f"{job.files_failed} failed in all ({expected_seen} expected)",
+            counts,
+        )
+    paused = " (the job is paused: Arize polls its bucket only once resumed)" if job.is_paused else ""
+    return FileIngestionOutcome(
+        "waiting",
+        f"Arize has seen {seen} of {expected_seen} files of {where}, {job.files_pending} pending{paused}",
+        counts,
+    )
+
+
 class ErrorBudget:
     """Counts consecutive transient errors of a wait; :meth:`spend` says when the budget is exhausted."""
 
@@ -123,6 +182,17 @@ def is_transient(exc: BaseException) -> bool:
     from airflow_provider_arize.api.errors import RETRYABLE_ERRORS
 
     return isinstance(exc, RETRYABLE_ERRORS)
+
+
+def non_negative_int(field: str, value: object) -> int:
+    """A count given as an int or a rendered template string (``"12"``); ``ArizeConfigError`` otherwise."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+
+        raise ArizeConfigError(f"{field} must be a non-negative integer, got {value!r}", field=field)
+    return value
 
 
 def check_poll_interval(value: object) -> float:

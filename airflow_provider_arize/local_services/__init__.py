@@ -2,10 +2,12 @@
 
 * :class:`~airflow_provider_arize.local_services.snowflake.FakeSnowflakeServer`: fakesnow over TLS on
   ``127.0.0.1``, usable by Airflow's stock ``SnowflakeHook``.
+* :class:`~airflow_provider_arize.local_services.s3.FakeS3Server`: moto's server (S3, SQS) on
+  ``127.0.0.1``, usable by Airflow's stock ``S3Hook``.
 * :mod:`~airflow_provider_arize.local_services.tls`: throw-away, ``127.0.0.1``-only TLS material.
 * :mod:`~airflow_provider_arize.local_services.pytest_plugin`: pytest fixtures.
 
-Importing this package is cheap: fakesnow, uvicorn and cryptography load only when a server starts.
+Importing this package is cheap: fakesnow, moto, uvicorn and cryptography load only when a server starts.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from airflow_provider_arize.local_services.s3 import FakeS3Server
     from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
 
-__all__ = ["FakeSnowflakeServer"]
+__all__ = ["FakeS3Server", "FakeSnowflakeServer"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
 
         return FakeSnowflakeServer
+    if name == "FakeS3Server":
+        from airflow_provider_arize.local_services.s3 import FakeS3Server
+
+        return FakeS3Server
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -182,21 +182,22 @@ class ArizeModelOperator(ArizeBaseOperator):
 
     def dry_run_table(self, spec: TableImportJobSpec) -> ValidationResult:
         """Dry-run a table job (nothing is written); fail with Arize's validation message verbatim."""
+        result = self.hook.dry_run_table_job(spec)
+        return self.require_passed(result, "table", spec.table.fully_qualified_name, "DryRunTableImportJob")
+
+    def require_passed(
+        self, result: ValidationResult, kind: str, where: str, operation: str
+    ) -> ValidationResult:
+        """``result`` if the dry run passed; otherwise ``ArizeValidationError`` with Arize's message."""
         from airflow_provider_arize.api.errors import ArizeValidationError
 
-        result = self.hook.dry_run_table_job(spec)
         if not result.passed:
             raise ArizeValidationError(
-                f"dry run of the table import job failed: {result.describe()}",
+                f"dry run of the {kind} import job failed: {result.describe()}",
                 validation_result=result,
-                operation_name="DryRunTableImportJob",
+                operation_name=operation,
             )
-        self.log.info(
-            "Dry run passed for %s (%s): %s",
-            spec.target.model_name,
-            spec.table.fully_qualified_name,
-            result.status,
-        )
+        self.log.info("Dry run passed for %s (%s): %s", self.model_name, where, result.status)
         return result
 
     def report_create(self, context: Context, outcome: CreateResult, kind: str, where: str) -> dict[str, Any]:

@@ -232,7 +232,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
 
         data = event_data(event)
         window = QueryWindow.of(data["window_start"], data["window_end"])
-        query = data.get("query") or {}
+        query = data.get("details") or {}
         self.log.info("%s", data["message"])
         return run_result(data["job_id"], window, triggered, query)
 

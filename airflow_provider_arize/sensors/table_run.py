@@ -126,4 +126,4 @@ class ArizeTableRunSensor(ArizeHookMixin, BaseSensorOperator):
         data = event_data(event)
         self.log.info("%s", data["message"])
         window = QueryWindow.of(data["window_start"], data["window_end"])
-        return run_result(data["job_id"], window, False, data.get("query"))
+        return run_result(data["job_id"], window, False, data.get("details"))

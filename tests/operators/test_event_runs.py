@@ -197,7 +197,7 @@ def test_trigger_times_out_on_a_paused_job_with_a_timeout_event(job_id: str, ari
     )
     event = _run_trigger(trigger)
     assert event["status"] == "timeout"
-    assert "not cancelled" in event["message"]
+    assert "nothing was cancelled" in event["message"]
     op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id)
     with pytest.raises(ArizeWaitTimeoutError):
         op.execute_complete(context(), event)

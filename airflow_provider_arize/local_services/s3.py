@@ -1,0 +1,118 @@
+"""A local S3 (moto's server) on ``127.0.0.1``, for the stock ``S3Hook`` and the Arize emulator.
+
+Example::
+
+    from airflow_provider_arize.local_services import FakeS3Server
+
+    with FakeS3Server() as s3:
+        os.environ.update(s3.airflow_connection("aws_default"))
+        s3.client().create_bucket(Bucket="inferences")
+        S3Hook(aws_conn_id="aws_default").load_string("x", "a/b.csv", bucket_name="inferences")
+
+Contract:
+
+* :meth:`FakeS3Server.start` runs moto's ``ThreadedMotoServer`` on a free ``127.0.0.1`` port in a daemon
+  thread (S3, SQS and the rest of moto's services on one endpoint) and returns once it serves;
+  :meth:`~FakeS3Server.stop` shuts it down. Both are idempotent.
+* moto keeps its state in this process's memory: every client of the endpoint sees the same buckets,
+  and so does any ``mock_aws`` in the process. :meth:`~FakeS3Server.reset` empties every backend.
+* Credentials and region are fixed fakes (moto accepts anything); they are not secrets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Self
+
+import httpx
+
+__all__ = ["FakeS3Server"]
+
+_HOST = "127.0.0.1"
+
+
+class FakeS3Server:
+    """moto's server on a free ``127.0.0.1`` port in a background thread of this process.
+
+    Attributes (valid after :meth:`start`): ``endpoint_url``, ``port``, ``region``, ``access_key_id``,
+    ``secret_access_key``.
+    """
+
+    region = "us-east-1"
+    access_key_id = "testing"
+    secret_access_key = "testing"  # a fixed fake; moto accepts any credentials
+    host = _HOST
+
+    def __init__(self) -> None:
+        self.port = 0
+        self._server: Any = None
+
+    def start(self) -> Self:
+        if self._server is not None:
+            return self
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+        server = ThreadedMotoServer(ip_address=_HOST, port=0, verbose=False)
+        server.start()
+        self.port = int(server.get_host_and_port()[1])
+        self._server = server
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.stop()
+        self._server = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{_HOST}:{self.port}"
+
+    def reset(self) -> None:
+        """Empty every moto backend (all buckets, queues, ...)."""
+        httpx.post(f"{self.endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
+
+    def client(self, service: str = "s3") -> Any:
+        """A boto3 client of ``service`` (``s3``, ``sqs``, ...) on this endpoint."""
+        import boto3
+
+        return boto3.client(service, **self.client_kwargs())
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``boto3.client`` pointing here."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region_name": self.region,
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+        }
+
+    def airflow_connection(self, conn_id: str = "aws_default") -> dict[str, str]:
+        """The ``AIRFLOW_CONN_<ID>`` environment entry (JSON form) of an ``aws`` connection here."""
+        body = {
+            "conn_type": "aws",
+            "login": self.access_key_id,
+            "password": self.secret_access_key,
+            "extra": {"endpoint_url": self.endpoint_url, "region_name": self.region},
+        }
+        return {f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(body)}
+
+    def emulator_s3(self) -> dict[str, Any]:
+        """How the Arize emulator reaches this S3 (its ``s3`` settings)."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+            "access_key_id": self.access_key_id,
+            "secret_access_key": self.secret_access_key,
+        }
+
+    def __repr__(self) -> str:
+        return f"FakeS3Server({self.endpoint_url if self._server is not None else 'stopped'})"

@@ -1,0 +1,138 @@
+"""The polling loop every Arize wait shares in the triggerer; subclasses say what one poll reads.
+
+Operational contract:
+
+* Kwargs are small and JSON-serialisable: the connection id (never the key), the job id, what the poll
+  compares against, the poll interval and an absolute deadline (epoch seconds, so a trigger rebuilt after
+  a triggerer restart keeps the original deadline).
+* Each poll reads through the async client (one transport: 429 and 5xx are retried there). Consecutive
+  transient failures beyond ``max_consecutive_errors`` end the wait with an ``error`` event; an auth
+  error or an unknown job ends it at once.
+* It always ends with exactly one event (``success``, ``failed``, ``timeout`` or ``error``, see
+  :data:`airflow_provider_arize.waits.EVENT_STATUSES`), never sleeps zero seconds, and only reads:
+  cancelling it (task killed, timeout) leaves Arize untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_arize.waits import (
+    DEFAULT_MAX_CONSECUTIVE_ERRORS,
+    DEFAULT_POLL_INTERVAL,
+    ErrorBudget,
+    is_transient,
+)
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.api.async_client import AsyncArizeClient
+
+
+class Outcome(Protocol):
+    """What one poll decided (:class:`~airflow_provider_arize.waits.TableRunOutcome` and friends)."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    def details(self) -> dict[str, Any] | None: ...
+
+
+class ArizeWaitTrigger(BaseTrigger):
+    """Poll Arize every ``poll_interval`` seconds until :meth:`poll` decides, or ``deadline`` passes.
+
+    :param arize_conn_id: the ``arize`` connection.
+    :param job_id: the job's global id (or short job id).
+    :param deadline: epoch seconds after which the wait ends with ``timeout``.
+    :param poll_interval: seconds between polls (positive).
+    :param max_consecutive_errors: transient errors in a row that are tolerated.
+    """
+
+    #: What the wait is about, for messages ("window [...] of table import job X").
+    subject = "the job"
+
+    def __init__(
+        self,
+        *,
+        arize_conn_id: str,
+        job_id: str,
+        deadline: float,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.arize_conn_id = arize_conn_id
+        self.job_id = job_id
+        self.deadline = float(deadline)
+        self.poll_interval = float(poll_interval)
+        self.max_consecutive_errors = int(max_consecutive_errors)
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "arize_conn_id": self.arize_conn_id,
+                "job_id": self.job_id,
+                "deadline": self.deadline,
+                "poll_interval": self.poll_interval,
+                "max_consecutive_errors": self.max_consecutive_errors,
+                **self.wait_kwargs(),
+            },
+        )
+
+    def wait_kwargs(self) -> dict[str, Any]:
+        """The subclass's own kwargs (JSON-serialisable); they are also copied into every event."""
+        return {}
+
+    async def poll(self, client: AsyncArizeClient) -> Outcome:
+        """Read what the wait needs and decide (``waiting``, ``success`` or ``failed``)."""
+        raise NotImplementedError
+
+    def event(self, status: str, message: str, details: dict[str, Any] | None = None) -> TriggerEvent:
+        payload = {"status": status, "message": message, "job_id": self.job_id, "details": details}
+        return TriggerEvent({**payload, **self.wait_kwargs()})  # type: ignore[no-untyped-call]
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        from airflow_provider_arize.api.errors import ArizeError
+        from airflow_provider_arize.hooks.arize import ArizeHook
+
+        budget = ErrorBudget(self.max_consecutive_errors)
+        try:
+            client = await ArizeHook(arize_conn_id=self.arize_conn_id).get_async_client()
+        except ArizeError as exc:
+            yield self.event("error", f"cannot use connection {self.arize_conn_id!r}: {exc}")
+            return
+        async with client:
+            while True:
+                try:
+                    outcome = await self.poll(client)
+                except ArizeError as exc:
+                    if not is_transient(exc) or budget.spend():
+                        yield self.event(
+                            "error",
+                            f"polling {self.subject} failed ({budget.consecutive} consecutive errors): {exc}",
+                        )
+                        return
+                    self.log.warning("transient error polling Arize (%s); will poll again", exc)
+                else:
+                    budget.reset()
+                    if outcome.state != "waiting":
+                        yield self.event(outcome.state, outcome.message, outcome.details())
+                        return
+                    self.log.info("%s", outcome.message)
+                remaining = self.deadline - time.time()
+                if remaining <= 0:
+                    yield self.event(
+                        "timeout",
+                        f"timed out waiting for {self.subject}; nothing was cancelled in Arize, "
+                        "the work may still finish",
+                    )
+                    return
+                await asyncio.sleep(min(self.poll_interval, remaining))
