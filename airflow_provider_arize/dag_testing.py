@@ -80,6 +80,7 @@ class DagRunReport:
     state: str
     task_states: dict[str, str]
     task_tries: dict[str, int] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -110,4 +111,14 @@ def run_dag(dag: Any, **test_kwargs: Any) -> DagRunReport:
     tis = dag_run.get_task_instances()
     states = {ti.task_id: str(ti.state) for ti in tis}
     tries = {ti.task_id: int(ti.try_number or 0) for ti in tis}
-    return DagRunReport(dag.dag_id, str(dag_run.state), states, tries)
+    return DagRunReport(dag.dag_id, str(dag_run.state), states, tries, _results(dag.dag_id, dag_run.run_id))
+
+
+def _results(dag_id: str, run_id: str) -> dict[str, Any]:
+    """Each task's return value (XCom ``return_value``) of one run, read from the metadata DB."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.scalars(XComModel.get_many(run_id=run_id, dag_ids=dag_id, key="return_value")).all()
+        return {row.task_id: XComModel.deserialize_value(row) for row in rows}

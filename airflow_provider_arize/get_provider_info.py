@@ -73,11 +73,32 @@ def get_provider_info() -> dict[str, Any]:
                     f"{_PKG}.operators.event_jobs",
                     f"{_PKG}.operators.job_control",
                     f"{_PKG}.operators.warehouse",
+                    f"{_PKG}.operators.file_jobs",
+                    f"{_PKG}.operators.file_validation",
+                    f"{_PKG}.operators.s3_access",
                 ],
             }
         ],
-        "sensors": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.sensors.table_run"]}],
-        "triggers": [{"integration-name": "Arize", "python-modules": [f"{_PKG}.triggers.table_run"]}],
+        "sensors": [
+            {
+                "integration-name": "Arize",
+                "python-modules": [
+                    f"{_PKG}.sensors.table_run",
+                    f"{_PKG}.sensors.file_ingestion",
+                    f"{_PKG}.sensors.s3_new_files",
+                ],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": "Arize",
+                "python-modules": [
+                    f"{_PKG}.triggers.table_run",
+                    f"{_PKG}.triggers.file_ingestion",
+                    f"{_PKG}.triggers.s3_new_files",
+                ],
+            }
+        ],
         "hooks": [
             {
                 "integration-name": "Arize",

@@ -4,6 +4,8 @@ them, print what happened.
 * Arize: the emulator as a subprocess (SQLite state under ``.demo/emulator``), which really queries the
   local Snowflake for event-based runs.
 * Snowflake: fakesnow served over TLS on 127.0.0.1 (the stock ``SnowflakeHook`` connects unchanged).
+* S3: moto's server on 127.0.0.1, with a bucket tagged and granted as Arize's setup page says, and a
+  day of sample predictions and actuals (Parquet) in it; the emulator polls it every second.
 * BigQuery and Databricks: connections whose project / host / HTTP path / token feed the jobs' table
   configs; nothing is sent to Google or Databricks.
 
@@ -22,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / ".demo"
@@ -65,6 +68,32 @@ def _provider_lines(log_file: Path) -> list[str]:
     return lines
 
 
+def _stage_inference_files(s3: Any, ingestion_key: str) -> None:
+    """What the upstream system and the platform team would have done: a tagged, granted bucket with
+    yesterday's predictions and the actuals of the day before."""
+    from datetime import UTC, datetime, timedelta
+
+    from airflow_provider_arize.local_services.sample_files import (
+        actuals_table,
+        predictions_table,
+        put_parquet,
+    )
+
+    bucket = "ml-inferences"
+    s3.create_arize_bucket(bucket, ingestion_key)
+    client = s3.client()
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    put_parquet(client, bucket, f"click-thru-rate/production/prediction/{yesterday}/part-0.parquet",
+                predictions_table(yesterday, 500))  # fmt: skip
+    earlier = yesterday - timedelta(days=1)
+    put_parquet(
+        client, bucket, f"click-thru-rate/production/actuals/{earlier}.parquet", actuals_table(earlier, 500)
+    )
+    os.environ["AIRFLOW_VAR_ARIZE_INFERENCE_BUCKET"] = bucket
+    os.environ["AIRFLOW_VAR_ARIZE_INGESTION_KEY"] = ingestion_key
+    print(f"== s3://{bucket}: predictions of {yesterday}, actuals of {earlier}", flush=True)
+
+
 def main() -> int:
     from airflow_provider_arize.dag_testing import configure_local_airflow
 
@@ -79,23 +108,28 @@ def main() -> int:
         warehouse_connections_env,
     )
     from airflow_provider_arize.emulator.testing import EmulatorProcess
-    from airflow_provider_arize.local_services import FakeSnowflakeServer
+    from airflow_provider_arize.local_services import FakeS3Server, FakeSnowflakeServer
 
     started = time.monotonic()
     print("== migrating the Airflow metadata DB (.demo/airflow)", flush=True)
     migrate_metadata_db()
     (DEMO / "emulator").mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
+        s3 = stack.enter_context(FakeS3Server())
+        print(f"== local S3 (moto) at {s3.endpoint_url}", flush=True)
         snowflake = stack.enter_context(FakeSnowflakeServer())
         stack.enter_context(snowflake.trusted())  # this process and the emulator trust its certificate
         print(
             f"== local Snowflake (fakesnow over TLS) at https://{snowflake.host}:{snowflake.port}", flush=True
         )
-        os.environ["ARIZE_EMULATOR_WAREHOUSES"] = json.dumps(
-            {"snowflake": {snowflake.account: snowflake.emulator_warehouse()}}
-        )
         emulator = stack.enter_context(
-            EmulatorProcess(db_path=DEMO / "emulator" / "arize.sqlite3", api_key=DEMO_API_KEY)
+            EmulatorProcess(
+                db_path=DEMO / "emulator" / "arize.sqlite3",
+                api_key=DEMO_API_KEY,
+                warehouses={"snowflake": {snowflake.account: snowflake.emulator_warehouse()}},
+                s3=s3.emulator_s3(),
+                extra_args=["--file-poll-interval", "1"],
+            )
         )
         print(f"== Arize emulator at {emulator.graphql_url} (space {emulator.space_id})", flush=True)
         os.environ.update(
@@ -107,6 +141,8 @@ def main() -> int:
             snowflake.airflow_connection("snowflake_default", database="ANALYTICS", schema="ML")
         )
         os.environ.update(warehouse_connections_env(DEMO_DATABRICKS_TOKEN))
+        os.environ.update(s3.airflow_connection("aws_default"))
+        _stage_inference_files(s3, emulator.admin.ingestion_key(emulator.space_id))
         reports = []
         for dag_file in sorted(DAGS.glob("example_*.py")):
             print(f"== running {dag_file.name}", flush=True)
@@ -126,13 +162,27 @@ def main() -> int:
         print(
             "   "
             + json.dumps(
-                {k: job.get(k) for k in ("kind", "job_id", "model_name", "job_status", "table") if k in job}
+                {
+                    k: job.get(k)
+                    for k in ("kind", "job_id", "model_name", "job_status", "table", "location")
+                    if job.get(k)
+                }
             )
         )
         for query in job.get("queries") or []:
+            outcome = (
+                f"{query['records_processed_count']} records"
+                if query["status"] == "succeeded"
+                else query["error_message"] or ""
+            )
             print(
                 f"      query {query['query_id']}: [{query['window_start']}, {query['window_end']}) "
-                f"{query['status']}, {query['records_processed_count']} records"
+                f"{query['status']}: {outcome}"
+            )
+        for file in job.get("files") or []:
+            print(
+                f"      file {file['path']}: {file['status']}, {file['rows']} rows",
+                file["error_message"] or "",
             )
     print("   requests by operation: " + json.dumps(stats["requests"]["by_operation"], sort_keys=True))
     print("   mutations committed:   " + json.dumps(stats["mutations_committed"], sort_keys=True))

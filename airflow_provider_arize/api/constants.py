@@ -99,3 +99,12 @@ def is_validation_success(status: str | None, error: object | None) -> bool:
     if error:
         return False
     return status is not None and status.strip().lower() in VALIDATION_SUCCESS_STATUSES
+
+
+#: Bucket access for file import jobs (seed 000). The bucket carries the tag ``INGESTION_TAG_KEY`` with the
+#: space's ingestion key (copied from Arize's UI), and a bucket policy lets Arize's importer role (an AWS
+#: role ARN ending in ``ARIZE_IMPORTER_ROLE_ARN_SUFFIX``; the account is Arize's) perform
+#: ``IMPORTER_ACTIONS`` on the bucket ARN and on ``<bucket ARN>/*``.
+ARIZE_IMPORTER_ROLE_ARN_SUFFIX: Final = ":role/arize-importer"
+INGESTION_TAG_KEY: Final = "arize-ingestion-key"
+IMPORTER_ACTIONS: Final = ("s3:GetBucketTagging", "s3:GetObject", "s3:ListBucket")

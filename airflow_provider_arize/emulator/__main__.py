@@ -5,9 +5,11 @@ On start it ensures the space and API key exist, then prints ONE JSON line to st
     {"url": "http://127.0.0.1:8765", "graphql_url": "http://127.0.0.1:8765/graphql",
      "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…"}
 
-Logs go to stderr. The full API key is never printed. The table worker (:mod:`.workers`) runs in a
-background thread until shutdown. The warehouse registry comes from ``--warehouses PATH`` (a JSON file)
-or ``$ARIZE_EMULATOR_WAREHOUSES`` (JSON), never from a password on the command line.
+Logs go to stderr. The full API key is never printed. The table worker (:mod:`.workers`) and the file
+worker (:mod:`.file_workers`) run in background threads until shutdown. The warehouse registry comes
+from ``--warehouses PATH`` (a JSON file) or ``$ARIZE_EMULATOR_WAREHOUSES`` (JSON), and the S3 settings of
+file jobs from ``--s3 PATH`` or ``$ARIZE_EMULATOR_S3`` (JSON ``{"endpoint_url", "region",
+"access_key_id", "secret_access_key"}``), never from a secret on the command line.
 """
 
 from __future__ import annotations
@@ -18,21 +20,27 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from airflow_provider_arize.api.constants import MAX_FILE_BYTES
+
 from .app import create_app
 from .config import (
     DEFAULT_DB_PATH,
+    DEFAULT_FILE_POLL_INTERVAL,
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_SPACE_NAME,
     DEFAULT_WORKER_INTERVAL,
+    S3_ENV,
     WAREHOUSES_ENV,
     EmulatorConfig,
     create_state,
     default_api_key,
     key_hint,
+    load_s3,
     load_warehouses,
 )
 from .faults import FAULT_KINDS, FaultConfig
+from .file_workers import FileWorker
 from .ids import to_global_id
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
@@ -77,7 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--worker-interval", type=float, default=DEFAULT_WORKER_INTERVAL, help="seconds between worker ticks"
     )
-    p.add_argument("--no-workers", action="store_true", help="do not run table-job queries")
+    p.add_argument(
+        "--s3", default=None, metavar="PATH", help=f"S3 settings JSON file for file jobs (else ${S3_ENV})"
+    )
+    p.add_argument(
+        "--file-poll-interval",
+        type=float,
+        default=DEFAULT_FILE_POLL_INTERVAL,
+        help="seconds between polls of file jobs' buckets",
+    )
+    p.add_argument(
+        "--max-file-bytes", type=int, default=MAX_FILE_BYTES, help="larger files fail (Arize: 1 GB)"
+    )
+    p.add_argument("--no-workers", action="store_true", help="do not run table-job queries or poll buckets")
     p.add_argument("--log-level", default="warning")
     p.add_argument("--access-log", action="store_true")
     return p
@@ -110,6 +130,9 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         warehouses=load_warehouses(args.warehouses),
         run_workers=not args.no_workers,
         worker_interval_seconds=args.worker_interval,
+        s3=load_s3(args.s3),
+        file_poll_interval_seconds=args.file_poll_interval,
+        max_file_bytes=args.max_file_bytes,
     )
 
 
@@ -133,11 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(json.dumps(line), flush=True)
     workers = TableWorker(state, config.worker_interval_seconds) if config.run_workers else None
+    file_workers = FileWorker(state, config.file_poll_interval_seconds) if config.run_workers else None
     try:
         if workers is not None:
             workers.start()
+        if file_workers is not None:
+            file_workers.start()
         make_server(create_app(state), args.log_level, args.access_log).run(sockets=[sock])
     finally:
+        if file_workers is not None:
+            file_workers.stop()
         if workers is not None:
             workers.stop()
         state.store.close()

@@ -4,7 +4,9 @@ If the emulator was started with an admin token, every admin call needs the head
 ``x-emulator-admin-token: <token>``. Bad input answers 400 with ``{"error": "..."}``.
 
 * ``GET  /health`` -> ``{"status": "ok"}``
-* ``POST /spaces {"name"}`` -> ``{"id", "name"}``  (``id`` is the Space global id)
+* ``POST /spaces {"name"}`` -> ``{"id", "name", "ingestion_key"}``  (``id`` is the Space global id)
+* ``GET  /spaces`` -> ``[{"id", "name", "ingestion_key"}]``, oldest first: the value each space's buckets
+  must carry in the ``arize-ingestion-key`` tag (what Arize's UI shows)
 * ``POST /keys {"key", "space_ids": [...], "can_mutate": true}``
   -> ``{"key_hint", "space_ids", "can_mutate"}``
 * ``GET|PUT|DELETE /faults`` -> the fault config (see :mod:`.faults`) plus ``remaining_script``
@@ -18,6 +20,9 @@ If the emulator was started with an admin token, every admin call needs the head
 * ``PUT  /warehouses {"snowflake": {...}, "bigquery": {...}, "databricks": {...}}`` replaces the registry;
   ``PUT /warehouses?merge=true`` adds or replaces only the entries given (``null`` removes one). Answers
   the redacted registry. A bad entry answers 400 naming the field, never a value.
+* ``GET  /s3`` -> the S3 settings of file jobs (``{"endpoint_url", "region", "access_key_id",
+  "secret_access_key": "***"}``) or ``null``; ``PUT /s3 {...}`` replaces them (a bad field answers 400
+  naming it); ``DELETE /s3`` removes them (file jobs stop ingesting). Kept in memory only.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from .ids import from_global_id, to_global_id
 from .ratelimit import RateLimitConfig
 from .records import JobRecord
 from .resolvers.common import JOB_TYPE_NAMES
-from .state import EmulatorState
+from .state import EmulatorState, S3Settings
 from .validation import table_name
 
 ADMIN_TOKEN_HEADER = "x-emulator-admin-token"
@@ -79,10 +84,25 @@ async def health_endpoint(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def create_space(request: Request, state: EmulatorState) -> Any:
+async def spaces(request: Request, state: EmulatorState) -> Any:
+    if request.method == "GET":
+        listed = await run_in_threadpool(state.store.runs.spaces_with_ingestion_keys)
+        return [
+            {"id": to_global_id("Space", number), "name": name, "ingestion_key": key}
+            for number, name, key in listed
+        ]
     name = (await _json(request))["name"]
     number = await run_in_threadpool(state.store.create_space, str(name))
-    return {"id": to_global_id("Space", number), "name": name}
+    key = await run_in_threadpool(state.store.runs.ingestion_key, number)
+    return {"id": to_global_id("Space", number), "name": name, "ingestion_key": key}
+
+
+async def s3(request: Request, state: EmulatorState) -> Any:
+    if request.method == "PUT":
+        state.s3 = S3Settings.from_json(await _json(request))
+    elif request.method == "DELETE":
+        state.s3 = None
+    return state.s3.to_json() if state.s3 is not None else None
 
 
 async def create_key(request: Request, state: EmulatorState) -> Any:
@@ -209,7 +229,7 @@ async def jobs(request: Request, state: EmulatorState) -> Any:
 
 routes = [
     Route("/health", health_endpoint, methods=["GET"]),
-    Route("/spaces", _guard(create_space), methods=["POST"]),
+    Route("/spaces", _guard(spaces), methods=["GET", "POST"]),
     Route("/keys", _guard(create_key), methods=["POST"]),
     Route("/faults", _guard(faults), methods=["GET", "PUT", "DELETE"]),
     Route("/rate-limits", _guard(rate_limits), methods=["PUT"]),
@@ -218,4 +238,5 @@ routes = [
     Route("/stats/reset", _guard(stats), methods=["POST"]),
     Route("/jobs", _guard(jobs), methods=["GET"]),
     Route("/warehouses", _guard(warehouses), methods=["GET", "PUT"]),
+    Route("/s3", _guard(s3), methods=["GET", "PUT", "DELETE"]),
 ]

@@ -7,11 +7,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from airflow_provider_arize.api.constants import MAX_FILE_BYTES
+
 from .clock import Clock, SystemClock
 from .faults import FaultConfig, FaultInjector
 from .graphql_schema import build_schema
 from .ratelimit import RateLimitConfig, RateLimiter
-from .state import EmulatorState, Options
+from .state import EmulatorState, Options, S3Settings
 from .store import Store
 from .warehouses import WarehouseRegistry, parse_registry
 
@@ -25,6 +27,10 @@ DEFAULT_SPACE_NAME = "default"
 #: Environment variable holding the warehouse registry as JSON (so passwords stay off command lines).
 WAREHOUSES_ENV = "ARIZE_EMULATOR_WAREHOUSES"
 DEFAULT_WORKER_INTERVAL = 1.0
+#: Environment variable holding the S3 settings as JSON (so the secret key stays off command lines).
+S3_ENV = "ARIZE_EMULATOR_S3"
+#: Seconds between polls of file jobs' buckets (seed 000: "Updates to files are checked every 10 seconds").
+DEFAULT_FILE_POLL_INTERVAL = 10.0
 
 
 def default_api_key() -> str:
@@ -44,7 +50,10 @@ class EmulatorConfig:
     ``db_path`` ``None`` or ``":memory:"`` keeps state in memory; a path keeps it in a SQLite file.
     ``warehouses`` is the warehouse registry document (see :mod:`.warehouses`); ``run_workers`` and
     ``worker_interval_seconds`` control the background worker that runs table-job queries
-    (see :mod:`.workers`).
+    (see :mod:`.workers`). ``s3`` (``{"endpoint_url", "region", "access_key_id",
+    "secret_access_key"}``, see :class:`.state.S3Settings`) is how file jobs reach their buckets; without
+    it file jobs never ingest. ``file_poll_interval_seconds`` paces the file worker
+    (see :mod:`.file_workers`, also switched by ``run_workers``); files over ``max_file_bytes`` fail.
     """
 
     db_path: str | None = None
@@ -58,11 +67,23 @@ class EmulatorConfig:
     warehouses: dict[str, Any] = field(default_factory=dict)
     run_workers: bool = True
     worker_interval_seconds: float = DEFAULT_WORKER_INTERVAL
+    s3: dict[str, Any] | None = None
+    file_poll_interval_seconds: float = DEFAULT_FILE_POLL_INTERVAL
+    max_file_bytes: int = MAX_FILE_BYTES
 
     def __post_init__(self) -> None:
         if self.worker_interval_seconds <= 0:
             raise ValueError("worker_interval_seconds must be positive")
+        if self.file_poll_interval_seconds <= 0:
+            raise ValueError("file_poll_interval_seconds must be positive")
+        if self.max_file_bytes <= 0:
+            raise ValueError("max_file_bytes must be positive")
         parse_registry(self.warehouses)  # fail early, naming the bad entry (never a password)
+        self.s3_settings()  # likewise, never showing the secret key
+
+    def s3_settings(self) -> S3Settings | None:
+        """The validated ``s3`` settings, or ``None``."""
+        return S3Settings.from_json(self.s3) if self.s3 is not None else None
 
 
 def load_warehouses(path: str | None) -> dict[str, Any]:
@@ -82,6 +103,29 @@ def load_warehouses(path: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:  # the message carries a position, not the text
+        raise ValueError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{source} must hold a JSON object")
+    return data
+
+
+def load_s3(path: str | None) -> dict[str, Any] | None:
+    """The S3 settings from the JSON file ``path``, else ``$ARIZE_EMULATOR_S3``, else ``None``."""
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise ValueError(f"cannot read S3 settings file '{path}': {exc.strerror}") from None
+        source = f"S3 settings file '{path}'"
+    else:
+        text = os.environ.get(S3_ENV, "")
+        source = f"${S3_ENV}"
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{source} must hold a JSON object")
@@ -112,4 +156,6 @@ def create_state(config: EmulatorConfig, clock: Clock | None = None) -> Emulator
         admin_token=config.admin_token,
         default_space_id=space_id,
         warehouses=WarehouseRegistry(config.warehouses),
+        s3=config.s3_settings(),
+        max_file_bytes=config.max_file_bytes,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeAlias
 
 from graphql import GraphQLResolveInfo, GraphQLSchema
+
+from airflow_provider_arize.api.constants import MAX_FILE_BYTES
 
 from .clock import Clock
 from .faults import FaultInjector
@@ -45,6 +47,56 @@ class Options:
         }
 
 
+@dataclass(frozen=True)
+class S3Settings:
+    """How the emulator reaches S3 for file jobs (the shape of ``FakeS3Server.emulator_s3()``).
+
+    ``endpoint_url`` ``None`` means AWS itself; without keys boto3's default credential chain is used.
+    The secret key lives in memory only: never stored in SQLite, never logged, ``"***"`` in
+    :meth:`to_json`.
+    """
+
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> S3Settings:
+        """Validate a settings document; ``ValueError`` names a bad field, never a value."""
+        if not isinstance(data, dict):
+            raise ValueError("the S3 settings must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        for name, value in data.items():
+            if name not in known:
+                raise ValueError(f"unknown S3 setting '{name}'; expected one of {', '.join(sorted(known))}")
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ValueError(f"S3 setting '{name}' must be a non-empty string")
+        if bool(data.get("access_key_id")) != bool(data.get("secret_access_key")):
+            raise ValueError("S3 settings need both access_key_id and secret_access_key, or neither")
+        values = {k: v for k, v in data.items() if v is not None}
+        return cls(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings with the secret key redacted."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+            "access_key_id": self.access_key_id,
+            "secret_access_key": "***" if self.secret_access_key else None,
+        }
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``boto3.client("s3", ...)``."""
+        out: dict[str, Any] = {"region_name": self.region}
+        if self.endpoint_url:
+            out["endpoint_url"] = self.endpoint_url
+        if self.access_key_id:
+            out["aws_access_key_id"] = self.access_key_id
+            out["aws_secret_access_key"] = self.secret_access_key
+        return out
+
+
 @dataclass
 class EmulatorState:
     """Everything a running emulator shares between requests."""
@@ -60,6 +112,10 @@ class EmulatorState:
     default_space_id: int | None = None
     #: where table jobs' warehouses are (``GET/PUT /_emulator/warehouses``); read by the worker
     warehouses: WarehouseRegistry = field(default_factory=WarehouseRegistry)
+    #: how file jobs reach S3 (``GET/PUT/DELETE /_emulator/s3``); ``None``: file jobs never ingest
+    s3: S3Settings | None = None
+    #: files larger than this fail (Arize's 1 GB limit; lowered in tests)
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass

@@ -8,12 +8,20 @@ runs twice), runs them against the warehouse, then calls :meth:`RunStore.complet
 :meth:`RunStore.start_query`. On start the worker calls :meth:`RunStore.requeue_running_queries`: a query
 left running by a crash is pending again and runs once more, so a restart loses nothing.
 File workers call :meth:`RunStore.record_file` for each object key they see (once per key) and then
-:meth:`RunStore.set_file_status`. Job counters (``totalQueries*Count``, ``totalFiles*Count``) are
-computed from these rows, so they are always consistent.
+:meth:`RunStore.set_file_status`; :meth:`RunStore.pending_files` is what is left to process (also after a
+restart). Job counters (``totalQueries*Count``, ``totalFiles*Count``) are computed from these rows, so
+they are always consistent.
+
+Each space's **ingestion key** (the value Arize's UI shows for the bucket tag ``arize-ingestion-key``) is
+an HMAC of the space id under a random salt made once per database and kept in the ``emulator_meta``
+table: stable across restarts of a file database, different between databases.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import sqlite3
 
 from airflow_provider_arize.api.constants import JOB_STATUS_ACTIVE
@@ -58,12 +66,19 @@ def _file(row: sqlite3.Row) -> FileRecord:
     )
 
 
+_META_SQL = "CREATE TABLE IF NOT EXISTS emulator_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_SALT = "ingestion_key_salt"
+
+
 class RunStore:
-    """Query and file rows of jobs."""
+    """Query and file rows of jobs, and the spaces' ingestion keys."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self._salt: bytes | None = None
+        with db.transaction() as conn:
+            conn.execute(_META_SQL)
 
     # --- table queries --------------------------------------------------------------------------
     def add_query(self, job_id: int, window_start: float | None, window_end: float | None) -> QueryRecord:
@@ -221,3 +236,33 @@ class RunStore:
         with self.db.read() as conn:
             rows = conn.execute("SELECT * FROM job_files WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
         return [_file(r) for r in rows]
+
+    def pending_files(self, job_id: int) -> list[FileRecord]:
+        """Files of a job still waiting to be processed, oldest first."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM job_files WHERE job_id = ? AND status = ? ORDER BY id", (job_id, FILE_PENDING)
+            ).fetchall()
+        return [_file(r) for r in rows]
+
+    # --- ingestion keys -------------------------------------------------------------------------
+    def _ingestion_salt(self) -> bytes:
+        if self._salt is None:
+            with self.db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO emulator_meta (name, value) VALUES (?, ?)",
+                    (_SALT, secrets.token_hex(16)),
+                )
+                row = conn.execute("SELECT value FROM emulator_meta WHERE name = ?", (_SALT,)).fetchone()
+            self._salt = bytes.fromhex(row["value"])
+        return self._salt
+
+    def ingestion_key(self, space_id: int) -> str:
+        """The ingestion key of space ``space_id`` (32 hex characters; deterministic per database)."""
+        return hmac.new(self._ingestion_salt(), f"space:{space_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def spaces_with_ingestion_keys(self) -> list[tuple[int, str, str]]:
+        """(id, name, ingestion key) of every space, oldest first."""
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT id, name FROM spaces ORDER BY id").fetchall()
+        return [(int(r["id"]), str(r["name"]), self.ingestion_key(int(r["id"]))) for r in rows]

@@ -17,6 +17,9 @@ Example::
 * :class:`EmulatorAdmin` is a small client of the ``/_emulator/`` admin API.
 * Both run the table-job worker (:mod:`.workers`); pass ``warehouses=...`` to say where the jobs' tables
   are (see :mod:`.warehouses`), and ``worker_interval_seconds=0.05`` for fast tests.
+* Both run the file-job worker (:mod:`.file_workers`); pass ``s3=fake_s3.emulator_s3()`` to say how to
+  reach S3, and ``file_poll_interval_seconds=0.1`` for fast tests. Tag buckets with
+  ``admin.ingestion_key(space_id)`` and give them the importer policy.
 * Pytest fixtures ``arize_emulator`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
 """
 
@@ -40,8 +43,9 @@ import httpx
 from .admin import ADMIN_TOKEN_HEADER
 from .app import create_app
 from .clock import Clock
-from .config import API_KEY_ENV, DEFAULT_API_KEY, WAREHOUSES_ENV, EmulatorConfig, create_state
+from .config import API_KEY_ENV, DEFAULT_API_KEY, S3_ENV, WAREHOUSES_ENV, EmulatorConfig, create_state
 from .faults import FaultConfig
+from .file_workers import FileWorker
 from .ids import to_global_id
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
@@ -70,6 +74,31 @@ class EmulatorAdmin:
     def create_space(self, name: str) -> str:
         """Create a space; return its global id."""
         return str(self._call("POST", "/spaces", {"name": name})["id"])
+
+    def spaces(self) -> list[dict[str, Any]]:
+        """Every space: ``[{"id", "name", "ingestion_key"}]``, oldest first."""
+        return list(self._call("GET", "/spaces"))
+
+    def ingestion_key(self, space_id: str) -> str:
+        """The ingestion key of a space (its global id): the ``arize-ingestion-key`` bucket tag value."""
+        for space in self.spaces():
+            if space["id"] == space_id:
+                return str(space["ingestion_key"])
+        raise KeyError(f"no space {space_id}")
+
+    def set_s3(self, settings: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Set how file jobs reach S3 (``endpoint_url``, ``region``, ``access_key_id``,
+        ``secret_access_key``, as a dict and/or keywords); return it with the secret redacted."""
+        return dict(self._call("PUT", "/s3", {**(settings or {}), **fields}))
+
+    def s3(self) -> dict[str, Any] | None:
+        """The S3 settings (secret redacted), or ``None``."""
+        result = self._call("GET", "/s3")
+        return dict(result) if result is not None else None
+
+    def clear_s3(self) -> None:
+        """Forget the S3 settings: file jobs stop ingesting."""
+        self._call("DELETE", "/s3")
 
     def create_key(self, key: str, space_ids: list[str], can_mutate: bool = True) -> dict[str, Any]:
         """Create (or update) an API key bound to ``space_ids``; ``can_mutate=False`` is read-only."""
@@ -155,10 +184,10 @@ class EmulatorServer(_Endpoint):
 
     ``db_path=None`` keeps state in memory. ``options`` are :class:`~.config.EmulatorConfig` fields
     (``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
-    ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``, ``worker_interval_seconds``) plus
-    ``clock`` (e.g. a ``TestClock``). Usable as a context manager; :meth:`start` returns once
-    ``/_emulator/health`` answers and the table worker (``self.workers``, unless ``run_workers=False``)
-    has started.
+    ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``, ``worker_interval_seconds``, ``s3``,
+    ``file_poll_interval_seconds``, ``max_file_bytes``) plus ``clock`` (e.g. a ``TestClock``). Usable as
+    a context manager; :meth:`start` returns once ``/_emulator/health`` answers and the table worker
+    (``self.workers``) and file worker (``self.file_workers``) have started, unless ``run_workers=False``.
     """
 
     def __init__(
@@ -178,6 +207,7 @@ class EmulatorServer(_Endpoint):
         self._clock = clock
         self._thread: threading.Thread | None = None
         self.workers: TableWorker | None = None
+        self.file_workers: FileWorker | None = None
 
     def start(self) -> Self:
         self.state = create_state(self.config, self._clock)
@@ -194,15 +224,20 @@ class EmulatorServer(_Endpoint):
         if self.config.run_workers:
             self.workers = TableWorker(self.state, self.config.worker_interval_seconds)
             self.workers.start()
+            self.file_workers = FileWorker(self.state, self.config.file_poll_interval_seconds)
+            self.file_workers.start()
         return self
 
     def stop(self) -> None:
-        """Stop the table worker, stop serving and close the store."""
+        """Stop the workers, stop serving and close the store."""
         if self._thread is None:
             return
         if self.workers is not None:
             self.workers.stop()
             self.workers = None
+        if self.file_workers is not None:
+            self.file_workers.stop()
+            self.file_workers = None
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._thread = None
@@ -219,8 +254,9 @@ class EmulatorServer(_Endpoint):
 class EmulatorProcess(_Endpoint):
     """The emulator as a subprocess (``python -m airflow_provider_arize.emulator``) on a fixed port.
 
-    The key is passed through ``$ARIZE_EMULATOR_API_KEY`` and ``warehouses`` (the registry document)
-    through ``$ARIZE_EMULATOR_WAREHOUSES``, never on the command line. ``extra_args`` are more CLI flags
+    The key is passed through ``$ARIZE_EMULATOR_API_KEY``, ``warehouses`` (the registry document)
+    through ``$ARIZE_EMULATOR_WAREHOUSES`` and ``s3`` (the S3 settings) through ``$ARIZE_EMULATOR_S3``,
+    never on the command line. ``extra_args`` are more CLI flags
     (e.g. ``["--worker-interval", "0.05"]``). :meth:`kill` sends SIGKILL; :meth:`restart` starts again on
     the same port and database file.
     """
@@ -235,6 +271,7 @@ class EmulatorProcess(_Endpoint):
         admin_token: str | None = None,
         startup_timeout: float = 20.0,
         warehouses: dict[str, Any] | None = None,
+        s3: dict[str, Any] | None = None,
     ) -> None:
         self.db_path = str(db_path)
         self.port = port or _free_port()
@@ -243,6 +280,7 @@ class EmulatorProcess(_Endpoint):
         self.admin_token = admin_token
         self.startup_timeout = startup_timeout
         self.warehouses = warehouses
+        self.s3 = s3
         self.process: subprocess.Popen[str] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="arize-emulator-", suffix=".log")[1])
 
@@ -254,6 +292,8 @@ class EmulatorProcess(_Endpoint):
         env = {**os.environ, API_KEY_ENV: self.api_key}
         if self.warehouses is not None:
             env[WAREHOUSES_ENV] = json.dumps(self.warehouses)
+        if self.s3 is not None:
+            env[S3_ENV] = json.dumps(self.s3)
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         assert self.process.stdout is not None

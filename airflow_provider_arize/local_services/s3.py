@@ -27,9 +27,11 @@ from typing import Any, Self
 
 import httpx
 
-__all__ = ["FakeS3Server"]
+__all__ = ["LOCAL_IMPORTER_ROLE_ARN", "FakeS3Server"]
 
 _HOST = "127.0.0.1"
+#: The importer role the local set-ups grant (Arize's real account number comes from its UI).
+LOCAL_IMPORTER_ROLE_ARN = "arn:aws:iam::000000000000:role/arize-importer"
 
 
 class FakeS3Server:
@@ -94,6 +96,24 @@ class FakeS3Server:
             "aws_access_key_id": self.access_key_id,
             "aws_secret_access_key": self.secret_access_key,
         }
+
+    def create_arize_bucket(
+        self, bucket: str, ingestion_key: str, importer_role_arn: str = LOCAL_IMPORTER_ROLE_ARN
+    ) -> None:
+        """Create ``bucket`` as seed 000's Terraform does: tagged ``arize-ingestion-key`` and with the
+        read-only policy for Arize's importer role. Idempotent."""
+        from airflow_provider_arize.api.constants import INGESTION_TAG_KEY
+        from airflow_provider_arize.s3.access import merge_importer_statement
+
+        client = self.client()
+        existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
+        if bucket not in existing:
+            client.create_bucket(Bucket=bucket)
+        client.put_bucket_tagging(
+            Bucket=bucket, Tagging={"TagSet": [{"Key": INGESTION_TAG_KEY, "Value": ingestion_key}]}
+        )
+        policy = merge_importer_statement(None, bucket, importer_role_arn)
+        client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
 
     def airflow_connection(self, conn_id: str = "aws_default") -> dict[str, str]:
         """The ``AIRFLOW_CONN_<ID>`` environment entry (JSON form) of an ``aws`` connection here."""

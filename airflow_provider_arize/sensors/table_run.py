@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.links import ArizeJobLink
 from airflow_provider_arize.operators.base import (
     ArizeHookMixin,
     default_deferrable,
@@ -45,7 +44,6 @@ class ArizeTableRunSensor(ArizeHookMixin, BaseSensorOperator):
     """
 
     template_fields: Sequence[str] = ("job_id", "window_start", "window_end")
-    operator_extra_links = (ArizeJobLink(),)
     ui_color = "#dff5e6"
 
     def __init__(

@@ -1,20 +1,22 @@
-"""The example DAGs, run end to end with ``dag.test()`` against the local Arize emulator over HTTP and,
-for Snowflake, fakesnow served over TLS (the stock ``SnowflakeHook`` and the emulator's worker both
-query it for real). BigQuery and Databricks have no local server: their DAGs only build table configs
-from connections and talk to Arize, which is what these tests check.
+"""The example DAGs, run end to end with ``dag.test()`` against the local Arize emulator over HTTP, the
+local S3 (moto's server: the stock ``S3Hook`` and the emulator's file worker both read it) and, for
+Snowflake, fakesnow served over TLS (the stock ``SnowflakeHook`` and the emulator's worker both query it
+for real). BigQuery and Databricks have no local server: their DAGs only build table configs from
+connections and talk to Arize, which is what these tests check.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from airflow_provider_arize.dag_testing import load_dag, run_dag, warehouse_connections_env
+from airflow_provider_arize.local_services.sample_files import actuals_table, predictions_table, put_parquet
 
 DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 SNOWFLAKE_DAG = DAGS / "example_arize_snowflake_event_load.py"
@@ -164,3 +166,100 @@ def test_maintenance_dag_resumes_the_job_when_a_change_fails(example_env: str, a
     assert not report.succeeded
     (job,) = arize_emulator.admin.jobs()
     assert job["job_status"] == "active"  # the teardown resumed it
+
+
+S3_DAG = DAGS / "example_arize_s3_daily_files.py"
+PREDICTIONS = "click-thru-rate/production/prediction/"
+ACTUALS = "click-thru-rate/production/actuals/"
+
+
+@pytest.fixture
+def s3_env(
+    airflow_db: Path, arize_conn_env: str, arize_emulator: Any, fake_s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A fresh bucket and the connections and Variables of the S3 example DAG; returns the bucket."""
+    bucket = f"e2e-{uuid.uuid4().hex[:10]}"
+    for key, value in fake_s3.airflow_connection("aws_default").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AIRFLOW_VAR_ARIZE_INFERENCE_BUCKET", bucket)
+    monkeypatch.setenv(
+        "AIRFLOW_VAR_ARIZE_INGESTION_KEY", arize_emulator.admin.ingestion_key(arize_emulator.space_id)
+    )
+    return bucket
+
+
+def _file_jobs(emulator: Any) -> dict[str, dict[str, Any]]:
+    return {job["location"]["prefix"]: job for job in emulator.admin.jobs() if job["kind"] == "file"}
+
+
+def test_s3_daily_files_are_sensed_once_validated_and_ingested(
+    s3_env: str, arize_emulator: Any, fake_s3: Any
+) -> None:
+    bucket, s3 = s3_env, fake_s3.client()
+    fake_s3.create_arize_bucket(bucket, arize_emulator.admin.ingestion_key(arize_emulator.space_id))
+    day1, day2 = date(2026, 3, 1), date(2026, 3, 2)
+    put_parquet(s3, bucket, f"{PREDICTIONS}{day1}/part-0.parquet", predictions_table(day1, 120))
+    put_parquet(s3, bucket, f"{PREDICTIONS}{day1}/hour=23/part-1.parquet", predictions_table(day1, 30))
+    put_parquet(s3, bucket, f"{ACTUALS}{day1}.parquet", actuals_table(day1, 120))
+
+    dag = load_dag(S3_DAG)
+    first = run_dag(dag, logical_date=datetime(2026, 3, 2, tzinfo=UTC))
+    assert first.succeeded, first.render()
+    sensed = sorted(f["key"] for f in first.results["predictions.new_files"])
+    assert sensed == [f"{PREDICTIONS}{day1}/hour=23/part-1.parquet", f"{PREDICTIONS}{day1}/part-0.parquet"]
+    assert sorted(v["row_count"] for v in first.results["predictions.validate"]["valid"]) == [30, 120]
+    jobs = _file_jobs(arize_emulator)
+    assert {f["status"] for f in jobs[PREDICTIONS]["files"]} == {"succeeded"}
+    assert sorted(f["rows"] for f in jobs[PREDICTIONS]["files"]) == [30, 120]
+    assert [f["rows"] for f in jobs[ACTUALS]["files"]] == [120]
+
+    # the next day: only the newer files are sensed; the jobs are reused, not duplicated
+    put_parquet(s3, bucket, f"{PREDICTIONS}{day2}/part-0.parquet", predictions_table(day2, 80))
+    put_parquet(s3, bucket, f"{ACTUALS}{day2}.parquet", actuals_table(day2, 80))
+    second = run_dag(dag, logical_date=datetime(2026, 3, 3, tzinfo=UTC))
+    assert second.succeeded, second.render()
+    assert [f["key"] for f in second.results["predictions.new_files"]] == [
+        f"{PREDICTIONS}{day2}/part-0.parquet"
+    ]
+    assert [f["key"] for f in second.results["actuals.new_files"]] == [f"{ACTUALS}{day2}.parquet"]
+    jobs = _file_jobs(arize_emulator)
+    assert len(jobs) == 2 and arize_emulator.admin.stats()["mutations_committed"]["createFileImportJob"] == 2
+    assert sorted(f["rows"] for f in jobs[PREDICTIONS]["files"]) == [30, 80, 120]
+
+
+def test_s3_daily_files_names_a_file_with_a_wrong_column_type(
+    s3_env: str, arize_emulator: Any, fake_s3: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow as pa
+
+    bucket, s3 = s3_env, fake_s3.client()
+    fake_s3.create_arize_bucket(bucket, arize_emulator.admin.ingestion_key(arize_emulator.space_id))
+    day = date(2026, 3, 1)
+    good = predictions_table(day, 50)
+    bad = good.set_column(  # scores written as text
+        good.schema.get_field_index("click_probability"),
+        "click_probability",
+        pa.array([str(v) for v in good.column("click_probability").to_pylist()]),
+    )
+    put_parquet(s3, bucket, f"{PREDICTIONS}{day}/good.parquet", good)
+    put_parquet(s3, bucket, f"{PREDICTIONS}{day}/bad.parquet", bad)
+    put_parquet(s3, bucket, f"{ACTUALS}{day}.parquet", actuals_table(day, 50))
+
+    report = run_dag(load_dag(S3_DAG), logical_date=datetime(2026, 3, 2, tzinfo=UTC))
+    output = capfd.readouterr().out
+    assert report.task_states["predictions.validate"] == "failed", report.render()
+    assert report.task_tries["predictions.validate"] == 1  # bad data is not retried
+    assert f"{PREDICTIONS}{day}/bad.parquet" in output and "click_probability" in output
+    assert "1 of 2 files do not match" in output  # the good file was checked too, and is not named
+    assert report.task_states["actuals.wait_for_ingestion"] == "success"  # the other branch goes on
+
+
+def test_bucket_without_the_ingestion_tag_fails_the_access_check(
+    s3_env: str, arize_emulator: Any, fake_s3: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fake_s3.client().create_bucket(Bucket=s3_env)  # no tag, no policy
+    report = run_dag(load_dag(S3_DAG), logical_date=datetime(2026, 3, 2, tzinfo=UTC))
+    output = capfd.readouterr().out
+    assert report.task_states["check_bucket_access"] == "failed", report.render()
+    assert "arize-ingestion-key" in output and s3_env in output
+    assert arize_emulator.admin.jobs() == []

@@ -20,7 +20,8 @@ def _mutate(api: Api, name: str, job_id: str, extra: str = "") -> dict[str, str]
 
 
 def test_file_dry_run_then_create(api: Api) -> None:
-    inp = file_input(api.server.space_id, dryRun=True, fileName="part-0001.parquet")
+    # GCS: the emulator reads only S3, so a GCS dry run checks the input alone
+    inp = file_input(api.server.space_id, dryRun=True, fileName="part-0001.parquet", blobStore="GCS")
     dry = api.data(CREATE_FILE, {"input": inp})["createFileImportJob"]
     assert dry["fileImportJob"] is None
     assert dry["validationResult"] == {
@@ -29,6 +30,11 @@ def test_file_dry_run_then_create(api: Api) -> None:
         "error": None,
     }
     assert api.server.admin.jobs() == []
+    # S3 without an S3 to read: the dry run fails on access, naming why
+    s3_dry = api.data(CREATE_FILE, {"input": {**inp, "blobStore": "S3"}})["createFileImportJob"]
+    assert s3_dry["validationResult"]["validationStatus"] == "failure"
+    assert s3_dry["validationResult"]["error"]["code"] == "ACCESS_DENIED"
+    assert "no S3 configured" in s3_dry["validationResult"]["error"]["message"]
     job = api.create_file_job(prefix="")
     assert job["jobStatus"] == "active" and job["prefix"] == "" and job["blobStore"] == "S3"
 

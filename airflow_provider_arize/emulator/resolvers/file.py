@@ -7,6 +7,7 @@ from typing import Any
 from ariadne import MutationType
 
 from airflow_provider_arize.api import constants as c
+from airflow_provider_arize.emulator.file_workers import BLOB_STORE_S3, dry_run_file_job
 from airflow_provider_arize.emulator.records import JOB_KIND_FILE
 from airflow_provider_arize.emulator.state import Info, request_context
 from airflow_provider_arize.emulator.store import NewJob
@@ -24,8 +25,11 @@ mutation = MutationType()
 def _create(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Validate, and unless ``dryRun`` or invalid, create a file job (status active).
 
-    ``validationResult.filePath`` echoes ``fileName`` on a dry run (the emulator does not list the
-    bucket at create time).
+    A dry run of a valid ``S3`` input also checks bucket access and validates ``fileName`` (or the first
+    file under the prefix) against the schema, reading S3 (:func:`.file_workers.dry_run_file_job`);
+    ``validationResult.filePath`` is the object key validated (``fileName`` as given when none was). For
+    GCS and Azure a dry run checks only the inputs and echoes ``fileName``. A real create never touches
+    S3: the file worker checks access on every poll.
     """
     ctx = request_context(info)
     space_id = visible_space_id(ctx, input["spaceId"])
@@ -33,8 +37,11 @@ def _create(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     failure = failure or validate_file_create(
         input, accept_legacy_model_types=ctx.state.options.accept_legacy_model_types
     )
+    file_path = input.get("fileName") if input.get("dryRun") else None
+    if not failure and input.get("dryRun") and space_id is not None and input["blobStore"] == BLOB_STORE_S3:
+        failure, file_path = dry_run_file_job(ctx.state, space_id, input)
     result = validation_result(failure)
-    result["filePath"] = input.get("fileName") if input.get("dryRun") else None
+    result["filePath"] = file_path
     payload: dict[str, Any] = {
         "clientMutationId": input.get("clientMutationId"),
         "fileImportJob": None,

@@ -1,0 +1,269 @@
+"""Avro object container files: schema from the header, row count from a walk over block headers.
+
+Layout: magic ``Obj\\x01``, a metadata map (``avro.schema`` JSON, ``avro.codec``), a 16-byte sync
+marker, then blocks of (row count, byte size, data, sync marker), the two numbers zig-zag varints.
+
+* **Header**: the first :data:`FIRST_READ_BYTES` (64 KiB), doubled while the header is longer, up to
+  :data:`MAX_HEADER_BYTES` (1 MiB; a larger header is refused).
+* **Row count**: each block's two varints are read and its data is skipped; every skip lands on a
+  sync marker, which is checked (a mismatch means corruption or truncation). One request of 36 bytes
+  per block (the sync marker and the next block's header), at most :data:`MAX_BLOCKS` blocks (about
+  36 KiB); blocks inside the first read cost nothing. A file with more blocks reports the row count as
+  unknown (``None``) unless ``max_blocks=None`` is passed (then the walk is unbounded, which
+  :func:`~airflow_provider_arize.files.count_rows` uses).
+
+Block data is never decoded, so every codec is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import FileValidationError
+from .formats import FileFormat, sniff_format
+from .layout import (
+    BINARY,
+    BOOLEAN,
+    DATE,
+    DECIMAL,
+    FLOAT,
+    INTEGER,
+    LIST,
+    MAP,
+    NULL,
+    OTHER,
+    STRING,
+    STRUCT,
+    TIME,
+    TIMESTAMP,
+    ColumnType,
+    FileLayout,
+)
+from .readers import RangeReader
+
+__all__ = ["FIRST_READ_BYTES", "MAX_BLOCKS", "MAX_HEADER_BYTES", "avro_column_type", "inspect_avro"]
+
+MAGIC = b"Obj\x01"
+SYNC_SIZE = 16
+FIRST_READ_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
+MAX_BLOCKS = 1024
+_MAX_VARINT = 10  # bytes of a zig-zag encoded 64-bit long
+
+
+class _Short(Exception):
+    """The bytes in hand end before the value being decoded."""
+
+
+def _read_long(buf: bytes, pos: int) -> tuple[int, int]:
+    """Decode a zig-zag varint long at ``pos``; return (value, next position)."""
+    shift = 0
+    value = 0
+    for i in range(_MAX_VARINT):
+        if pos + i >= len(buf):
+            raise _Short
+        byte = buf[pos + i]
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return (value >> 1) ^ -(value & 1), pos + i + 1
+        shift += 7
+    raise FileValidationError("corrupt Avro file: a varint is longer than 10 bytes")
+
+
+def _read_bytes(buf: bytes, pos: int) -> tuple[bytes, int]:
+    length, pos = _read_long(buf, pos)
+    if length < 0:
+        raise FileValidationError("corrupt Avro header: negative length")
+    if pos + length > len(buf):
+        raise _Short
+    return buf[pos : pos + length], pos + length
+
+
+def _parse_header(buf: bytes) -> tuple[dict[str, bytes], bytes, int]:
+    """(metadata, sync marker, position of the first block) of a header held in ``buf``."""
+    meta: dict[str, bytes] = {}
+    pos = len(MAGIC)
+    while True:
+        count, pos = _read_long(buf, pos)
+        if count == 0:
+            break
+        if count < 0:  # a negative count is followed by the block's byte size
+            count = -count
+            _, pos = _read_long(buf, pos)
+        for _ in range(count):
+            key, pos = _read_bytes(buf, pos)
+            value, pos = _read_bytes(buf, pos)
+            meta[key.decode("utf-8", "replace")] = value
+    if pos + SYNC_SIZE > len(buf):
+        raise _Short
+    return meta, buf[pos : pos + SYNC_SIZE], pos + SYNC_SIZE
+
+
+class _Window:
+    """The last chunk read, so that nearby reads cost no request."""
+
+    def __init__(self, reader: RangeReader, start: int, data: bytes) -> None:
+        self.reader = reader
+        self.start = start
+        self.data = data
+
+    def get(self, offset: int, length: int, fetch: int) -> bytes:
+        end = min(offset + length, self.reader.size)
+        if not (self.start <= offset and end <= self.start + len(self.data)):
+            self.start, self.data = offset, self.reader.read(offset, max(length, fetch))
+        return self.data[offset - self.start : end - self.start]
+
+
+def inspect_avro(reader: RangeReader, max_blocks: int | None = MAX_BLOCKS) -> FileLayout:
+    """Columns and row count of an Avro object container file (see the module docstring)."""
+    size = reader.size
+    chunk = reader.read(0, min(size, FIRST_READ_BYTES))
+    if not chunk.startswith(MAGIC):
+        looks = sniff_format(chunk[:512])
+        hint = f"; its content looks like {looks}" if looks and looks != "Avro" else ""
+        raise FileValidationError(f"not a valid Avro file: no Obj\\x01 magic at the start{hint}")
+    while True:
+        try:
+            meta, sync, first_block = _parse_header(chunk)
+            break
+        except _Short:
+            if len(chunk) >= size:
+                raise FileValidationError("corrupt Avro file: the header is truncated") from None
+            if len(chunk) >= MAX_HEADER_BYTES:
+                raise FileValidationError(
+                    f"Avro header is over the {MAX_HEADER_BYTES}-byte limit of this check"
+                ) from None
+            chunk += reader.read(len(chunk), min(len(chunk), MAX_HEADER_BYTES - len(chunk)))
+    try:
+        schema = json.loads(meta["avro.schema"].decode("utf-8"))
+    except KeyError:
+        raise FileValidationError("corrupt Avro header: no avro.schema") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FileValidationError(f"corrupt Avro header: avro.schema is not JSON ({exc})") from None
+    columns = _record_columns(schema)
+    rows = _walk_blocks(_Window(reader, 0, chunk), first_block, sync, max_blocks)
+    return FileLayout(columns=columns, row_count=rows, format=FileFormat.AVRO)
+
+
+def _walk_blocks(window: _Window, pos: int, sync: bytes, max_blocks: int | None) -> int | None:
+    size = window.reader.size
+    rows = blocks = 0
+    while pos < size:
+        if max_blocks is not None and blocks >= max_blocks:
+            return None
+        header = window.get(pos, 2 * _MAX_VARINT, SYNC_SIZE + 2 * _MAX_VARINT)
+        try:
+            count, used = _read_long(header, 0)
+            nbytes, used = _read_long(header, used)
+        except _Short:
+            raise FileValidationError(
+                f"Avro file is truncated: incomplete block header at offset {pos}"
+            ) from None
+        if count < 0 or nbytes < 0:
+            raise FileValidationError(f"corrupt Avro file: bad block header at offset {pos}")
+        data_end = pos + used + nbytes
+        if data_end + SYNC_SIZE > size:
+            raise FileValidationError(
+                f"Avro file is truncated: the block at offset {pos} runs past the end ({size} bytes)"
+            )
+        marker = window.get(data_end, SYNC_SIZE + 2 * _MAX_VARINT, SYNC_SIZE + 2 * _MAX_VARINT)
+        if marker[:SYNC_SIZE] != sync:
+            raise FileValidationError(
+                f"corrupt Avro file: sync marker mismatch after the block at offset {pos}"
+            )
+        rows += count
+        blocks += 1
+        pos = data_end + SYNC_SIZE
+    return rows
+
+
+def _record_columns(schema: Any) -> dict[str, ColumnType]:
+    names: dict[str, Any] = {}
+    if not isinstance(schema, dict) or schema.get("type") != "record":
+        raise FileValidationError("Avro schema is not a record: Arize needs one column per record field")
+    column = avro_column_type(schema, names)
+    return dict(column.fields)
+
+
+def avro_column_type(schema: Any, names: dict[str, Any] | None = None) -> ColumnType:
+    """Map an Avro schema (parsed JSON) to a :class:`ColumnType`; ``names`` collects named types."""
+    names = {} if names is None else names
+    source = json.dumps(schema) if not isinstance(schema, str) else schema
+    if isinstance(source, str) and len(source) > 80:
+        source = source[:77] + "..."
+    if isinstance(schema, list):  # a union: nullable when it includes "null"
+        branches = [b for b in schema if b != "null"]
+        if not branches:
+            return ColumnType(NULL, source=source)
+        if len(branches) == 1:
+            inner = avro_column_type(branches[0], names)
+            return ColumnType(inner.kind, inner.item, inner.key, inner.fields, source)
+        return ColumnType(OTHER, source=source)
+    if isinstance(schema, str):
+        if schema in _PRIMITIVES:
+            return ColumnType(_PRIMITIVES[schema], source=schema)
+        named = names.get(schema) or names.get(schema.rsplit(".", 1)[-1])
+        if named is None:
+            raise FileValidationError(f"Avro schema refers to an undefined type {schema!r}")
+        return avro_column_type(named, names)
+    if not isinstance(schema, dict):
+        raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
+    kind = schema.get("type")
+    logical = schema.get("logicalType")
+    if isinstance(kind, dict | list):
+        return avro_column_type(kind, names)
+    if kind in ("record", "enum", "fixed") and isinstance(schema.get("name"), str):
+        name = schema["name"]
+        names[name] = schema
+        if schema.get("namespace"):
+            names[f"{schema['namespace']}.{name}"] = schema
+    if logical in _LOGICAL:
+        return ColumnType(_LOGICAL[logical], source=source)
+    if kind == "record":
+        fields = schema.get("fields")
+        if not isinstance(fields, list):
+            raise FileValidationError("Avro record schema has no fields list")
+        return ColumnType(
+            STRUCT,
+            fields=tuple((str(f.get("name")), avro_column_type(f.get("type"), names)) for f in fields),
+            source=source,
+        )
+    if kind == "array":
+        return ColumnType(LIST, item=avro_column_type(schema.get("items"), names), source=source)
+    if kind == "map":
+        return ColumnType(
+            MAP, item=avro_column_type(schema.get("values"), names), key=ColumnType(STRING), source=source
+        )
+    if kind == "enum":
+        return ColumnType(STRING, source=source)
+    if kind == "fixed":
+        return ColumnType(BINARY, source=source)
+    if isinstance(kind, str):
+        return avro_column_type(kind, names)
+    raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
+
+
+_PRIMITIVES = {
+    "null": NULL,
+    "boolean": BOOLEAN,
+    "int": INTEGER,
+    "long": INTEGER,
+    "float": FLOAT,
+    "double": FLOAT,
+    "bytes": BINARY,
+    "string": STRING,
+}
+_LOGICAL = {
+    "decimal": DECIMAL,
+    "uuid": STRING,
+    "date": DATE,
+    "time-millis": TIME,
+    "time-micros": TIME,
+    "timestamp-millis": TIMESTAMP,
+    "timestamp-micros": TIMESTAMP,
+    "timestamp-nanos": TIMESTAMP,
+    "local-timestamp-millis": TIMESTAMP,
+    "local-timestamp-micros": TIMESTAMP,
+    "local-timestamp-nanos": TIMESTAMP,
+}

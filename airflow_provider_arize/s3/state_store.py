@@ -1,0 +1,109 @@
+"""Where a new-files sensor keeps its detection state: an Airflow Variable, so every worker of a
+distributed deployment reads the same state (never a worker's disk).
+
+* Key: ``arize_s3_new_files.<state_id>``; value: the state's compact JSON (at most 64 KiB, see
+  :mod:`~airflow_provider_arize.s3.detection`).
+* Inside a task (the Task SDK's supervisor is connected) the Task SDK's ``Variable`` is used: reads and
+  writes go through the Execution API to the metadata DB. Outside a task (a script, a test calling
+  ``execute`` directly) the Task SDK cannot write Variables, so ``airflow.models.Variable`` is used,
+  which talks to the metadata DB directly.
+* Every save is read back: when the read-back differs (an ``AIRFLOW_VAR_...`` environment variable or a
+  secrets backend holding the same key shadows the Variable, or the write was refused), saving raises,
+  so the task fails and its files are reported again rather than silently twice later.
+* Reads are not cached by this module; with ``[secrets] use_cache = True`` Airflow may serve a
+  Variable up to its cache TTL stale, which can report files twice: keep that cache off for these keys.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Final, Protocol
+
+from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.s3.detection import MAX_STATE_BYTES, DetectionState
+
+#: Prefix of the Variables holding detection states.
+VARIABLE_PREFIX: Final = "arize_s3_new_files."
+#: Airflow's limit on a Variable key.
+MAX_KEY_LENGTH: Final = 250
+
+
+class StateStoreError(RuntimeError):
+    """Saving a state did not stick (read-back differs). Retried like any error: nothing was lost."""
+
+
+class StateStore(Protocol):
+    """A key-value store for detection states (JSON text)."""
+
+    def load(self, key: str) -> str | None:
+        """The stored text, or ``None`` when nothing is stored under ``key``."""
+        ...
+
+    def save(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` (replacing it)."""
+        ...
+
+
+def in_task_context() -> bool:
+    """Whether this process runs a task under the Task SDK's supervisor (Variables writable via the SDK)."""
+    runner = sys.modules.get("airflow.sdk.execution_time.task_runner")
+    return getattr(runner, "SUPERVISOR_COMMS", None) is not None
+
+
+class VariableStateStore:
+    """Airflow Variables: the Task SDK inside a task, ``airflow.models.Variable`` outside one."""
+
+    def load(self, key: str) -> str | None:
+        if in_task_context():
+            from airflow.sdk import Variable
+
+            value = Variable.get(key, default=None)
+        else:
+            from airflow.models import Variable as VariableModel
+
+            value = VariableModel.get(key, default_var=None)
+        return None if value is None else str(value)
+
+    def save(self, key: str, value: str) -> None:
+        if in_task_context():
+            from airflow.sdk import Variable
+
+            Variable.set(key, value, description="Detection state of an Arize S3 new-files sensor")
+        else:
+            from airflow.models import Variable as VariableModel
+
+            VariableModel.set(key, value, description="Detection state of an Arize S3 new-files sensor")
+
+
+def variable_key(state_id: object) -> str:
+    """The Variable key of ``state_id`` (``ArizeConfigError`` when empty or too long)."""
+    if not isinstance(state_id, str) or not state_id.strip():
+        raise ArizeConfigError(f"state_id must be a non-empty string, got {state_id!r}", field="state_id")
+    key = VARIABLE_PREFIX + state_id.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise ArizeConfigError(
+            f"state_id is too long: the Variable key {key[:60]!r}... exceeds {MAX_KEY_LENGTH} characters",
+            field="state_id",
+        )
+    return key
+
+
+def load_state(store: StateStore, key: str, *, bucket: str, prefix: str) -> DetectionState | None:
+    """The stored state of ``key`` (``None`` when there is none), checked against ``bucket``/``prefix``."""
+    text = store.load(key)
+    if text is None:
+        return None
+    return DetectionState.from_json(text, bucket=bucket, prefix=prefix, where=f"Variable {key!r}")
+
+
+def save_state(store: StateStore, key: str, state: DetectionState) -> None:
+    """Store ``state`` under ``key`` and read it back (see the module docstring)."""
+    text = state.dumps()
+    if len(text.encode("utf-8")) > MAX_STATE_BYTES:  # cannot happen with MAX_RECENT; a guard, not a path
+        raise StateStoreError(f"state of {len(text)} bytes exceeds {MAX_STATE_BYTES}; not saved")
+    store.save(key, text)
+    if store.load(key) != text:
+        raise StateStoreError(
+            f"Variable {key!r} does not read back what was saved: an AIRFLOW_VAR_ environment variable or a "
+            "secrets backend may shadow it, or the write was refused. The files will be reported again."
+        )

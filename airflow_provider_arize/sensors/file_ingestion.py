@@ -1,0 +1,175 @@
+"""Wait until Arize has ingested the files under a file import job's prefix.
+
+Arize reports only counters for a file job (succeeded, failed, pending; per-file fields are unpublished),
+so the wait is defined on them (:func:`airflow_provider_arize.waits.evaluate_file_ingestion`, shared
+with the deferrable trigger):
+
+* *done* when no file is pending and Arize has seen at least as many files as the job's S3 prefix held
+  when the wait began (listed once, with ``aws_conn_id``: ceil(N/1000) requests; or ``expected_total``);
+* *failed* when the job's failed counter rises above its value when the wait began (``failed_baseline``),
+  naming the counts; the files and reasons are on the job's page in Arize (and our own validation,
+  :class:`~airflow_provider_arize.operators.file_validation.ArizeValidateFilesOperator`, names them
+  before upload reaches Arize).
+
+Operational contract: it only reads. In ``poke`` and deferrable modes the baseline is taken once per
+try; in ``reschedule`` mode pass ``failed_baseline`` and ``expected_total`` explicitly (each reschedule
+would otherwise take a new baseline). A few consecutive transient errors are tolerated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseSensorOperator, PokeReturnValue
+
+from airflow_provider_arize.hooks.arize import ArizeHook
+from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from airflow_provider_arize.api.models import ImportJob
+
+
+class ArizeFileIngestionSensor(ArizeHookMixin, BaseSensorOperator):
+    """Wait until Arize has ingested every file under a file job's prefix (see the module docstring).
+
+    :param job_id: global id or short job id of the file job.
+    :param aws_conn_id: connection used to count the objects under the job's S3 prefix.
+    :param expected_total: how many files Arize should have seen (default: count the S3 prefix).
+    :param failed_baseline: the failed counter that is not this wait's concern (default: its value when
+        the wait begins).
+    :param arize_conn_id: the ``arize`` connection.
+    :param max_consecutive_errors: transient errors in a row tolerated (default 3).
+    :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
+
+    Returns (XCom) the job's counters: ``{"job_id", "success", "failed", "pending", "expected"}``.
+    """
+
+    template_fields: Sequence[str] = ("job_id", "expected_total", "failed_baseline")
+    ui_color = "#dff5e6"
+
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        aws_conn_id: str | None = "aws_default",
+        expected_total: int | str | None = None,
+        failed_baseline: int | str | None = None,
+        arize_conn_id: str = ArizeHook.default_conn_name,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        deferrable: bool | None = None,
+        poke_interval: float = DEFAULT_POLL_INTERVAL,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        super().__init__(poke_interval=poke_interval, **kwargs)
+        self.job_id = job_id
+        self.aws_conn_id = aws_conn_id
+        self.expected_total = expected_total
+        self.failed_baseline = failed_baseline
+        self.arize_conn_id = arize_conn_id
+        self.max_consecutive_errors = max_consecutive_errors
+        self.deferrable = default_deferrable(deferrable)
+        self._errors = 0
+        self._targets: tuple[int, int] | None = None
+
+    def _count_objects(self, job: ImportJob) -> int:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+
+        if job.blob_store not in (None, "S3") or not self.aws_conn_id:
+            raise ArizeConfigError(
+                f"file import job {job.id} reads {job.blob_store}: pass expected_total (objects are counted "
+                "only on S3, with aws_conn_id)",
+                field="expected_total",
+            )
+        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+        keys = S3Hook(aws_conn_id=self.aws_conn_id).list_keys(job.bucket_name, prefix=job.prefix or "")
+        return sum(1 for key in keys if not key.endswith("/"))
+
+    def _wait_targets(self) -> tuple[int, int]:
+        """``(expected_seen, failed_baseline)``, fixed once per try."""
+        if self._targets is None:
+            from airflow_provider_arize.waits import non_negative_int
+
+            job = self.hook.get_job("file", str(self.job_id))
+            expected = (
+                non_negative_int("expected_total", self.expected_total)
+                if self.expected_total not in (None, "")
+                else self._count_objects(job)
+            )
+            baseline = (
+                non_negative_int("failed_baseline", self.failed_baseline)
+                if self.failed_baseline not in (None, "")
+                else job.files_failed
+            )
+            self.log.info(
+                "Waiting for Arize to ingest the %d files under %s/%s (failed files so far: %d)",
+                expected,
+                job.bucket_name,
+                job.prefix,
+                baseline,
+            )
+            self._targets = (expected, baseline)
+        return self._targets
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        from airflow_provider_arize.api.errors import ArizeError, ArizeRunFailedError
+        from airflow_provider_arize.waits import evaluate_file_ingestion, is_transient
+
+        expected, baseline = self._wait_targets()
+        try:
+            job = self.hook.get_job("file", str(self.job_id))
+        except ArizeError as exc:
+            self._errors += 1
+            if not is_transient(exc) or self._errors > int(self.max_consecutive_errors):
+                raise
+            self.log.warning("Transient error polling Arize (%s); will poke again", exc)
+            return False
+        self._errors = 0
+        outcome = evaluate_file_ingestion(job, expected, baseline)
+        if outcome.state == "failed":
+            raise ArizeRunFailedError(outcome.message)
+        self.log.info("%s", outcome.message)
+        if outcome.state == "waiting":
+            return False
+        return PokeReturnValue(True, {"job_id": job.id, **outcome.counts})
+
+    def execute(self, context: Context) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        from airflow_provider_arize.triggers.file_ingestion import ArizeFileIngestionTrigger
+        from airflow_provider_arize.waits import check_poll_interval
+
+        first = self.poke(context)
+        if isinstance(first, PokeReturnValue):
+            return first.xcom_value
+        expected, baseline = self._wait_targets()
+        interval = check_poll_interval(self.poke_interval)
+        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
+        self.defer(
+            trigger=ArizeFileIngestionTrigger(
+                arize_conn_id=self.arize_conn_id,
+                job_id=str(self.job_id),
+                expected_seen=expected,
+                failed_baseline=baseline,
+                deadline=time.time() + timeout,
+                poll_interval=interval,
+                max_consecutive_errors=int(self.max_consecutive_errors),
+            ),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=timeout + 2 * interval + 60),
+        )
+
+    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Resume after the trigger: succeed with the counters, or fail with the trigger's message."""
+        from airflow_provider_arize.waits import event_data
+
+        data = event_data(event)
+        self.log.info("%s", data["message"])
+        return {"job_id": data["job_id"], **(data.get("details") or {})}

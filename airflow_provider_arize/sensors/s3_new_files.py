@@ -1,0 +1,335 @@
+"""Wait for files that are new under an S3 prefix since this sensor's last successful detection.
+
+Operational contract:
+
+* **What is new.** Recursively under ``prefix`` (no delimiter, like Arize's S3 import), among keys
+  matching ``patterns``/``suffixes``: every object version not reported by an earlier successful run of
+  the same ``state_id``, across DAG runs, retries and restarts. See
+  :mod:`airflow_provider_arize.s3.detection` for the state (a watermark, a settle window for multipart
+  uploads whose ``LastModified`` predates their appearance, and at most 4,000 fingerprints: under 64 KiB)
+  and the two documented ways a file can be missed (an upload visible only more than
+  ``settle_seconds`` after its ``LastModified``; more than 4,000 files inside the settle window).
+* **Where the state lives.** The Airflow Variable ``arize_s3_new_files.<state_id>`` (metadata DB, shared
+  by every worker; :mod:`airflow_provider_arize.s3.state_store`). A state of another bucket/prefix under
+  the same ``state_id`` fails the task (``ArizeS3StateError``) instead of being reused.
+* **Commit order.** The files are pushed as the task's result (XCom ``return_value``) first; the state
+  is saved last, at the end of the successful poke or ``execute_complete``, and read back. A task that
+  fails before that reports the same files again when retried; one that succeeded never reports them
+  again. Overlapping runs: the sensor defaults to ``max_active_tis_per_dag=1`` (deferred instances
+  count), and a resumed deferral whose starting state was changed by another run meanwhile re-checks
+  against the stored state rather than trusting its event.
+* **Cost.** One detection lists the prefix: ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N``
+  objects under the listing prefix (globs narrow it to their shared literal head), per poke or per
+  trigger poll. Nothing is written to S3.
+* **Result.** ``[{"key", "size", "etag", "last_modified" (RFC 3339), "oversized"}]`` sorted by
+  ``(last_modified, key)``, at most ``max_files`` (the rest is reported by the next run). Files above
+  ``max_file_size`` (default: Arize's 1 GB limit) are reported, flagged, and logged as a warning.
+* **Waiting.** Succeeds when at least one file is new; otherwise pokes again every ``poke_interval``
+  (modes ``poke`` and ``reschedule``) or, with ``deferrable``, checks once and then waits in the
+  triggerer (:class:`~airflow_provider_arize.triggers.s3_new_files.ArizeS3NewFilesTrigger`). After
+  ``timeout`` it fails with ``AirflowSensorTimeout`` (skipped with ``soft_fail``); no state changes.
+  Transient S3 errors (throttling, 5xx, dropped connections) are tolerated ``max_consecutive_errors``
+  times in a row; access denied or a missing bucket fail at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from airflow.sdk import BaseSensorOperator, PokeReturnValue
+
+from airflow_provider_arize.operators.base import default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from airflow_provider_arize.s3.detection import Detection, DetectionState, FirstRun
+    from airflow_provider_arize.s3.filters import KeyFilter
+    from airflow_provider_arize.s3.objects import S3Object
+    from airflow_provider_arize.s3.state_store import StateStore
+
+#: Default of ``max_file_size``: Arize's per-file limit (1 GB).
+DEFAULT_MAX_FILE_SIZE = 1_000_000_000
+#: Default of ``max_files``: at most this many files per result (about 200 KB of XCom).
+DEFAULT_MAX_FILES = 1000
+
+
+class ArizeS3NewFilesSensor(BaseSensorOperator):
+    """Wait for files that are new under ``s3://bucket/prefix``; return them (see the module docstring).
+
+    :param bucket: the bucket name (templated).
+    :param prefix: literal key prefix, read recursively (templated); ``""`` for the whole bucket.
+    :param aws_conn_id: the AWS connection (Airflow's ``S3Hook``).
+    :param patterns: fnmatch globs on the key relative to the prefix, any of which must match, e.g.
+        ``["*.parquet", "2026/*/*.csv"]`` (templated; ``*`` also matches ``/``).
+    :param suffixes: suffixes one of which the key must end with, case-insensitive, e.g.
+        ``[".parquet", ".csv"]`` (templated).
+    :param state_id: names the detection state (templated); default ``"<dag_id>.<task_id>"`` (plus
+        ``.<map_index>`` for a mapped task). Sensors sharing a ``state_id`` share what they have seen.
+    :param max_file_size: files larger than this many bytes are flagged ``oversized``.
+    :param settle_seconds: how long after its ``LastModified`` an object may still appear and be
+        reported (cover your longest multipart upload).
+    :param first_run: with no stored state: ``"all"`` reports every existing file; ``"none"`` records
+        what exists (saved at once) and reports only files that appear afterwards.
+    :param max_files: most files per result; the others are reported by the next run.
+    :param max_consecutive_errors: transient S3 errors in a row tolerated.
+    :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
+    :param poke_interval: seconds between listings (at least 1 when deferrable).
+    """
+
+    template_fields: Sequence[str] = ("bucket", "prefix", "patterns", "suffixes", "state_id")
+    ui_color = "#dff5e6"
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        prefix: str,
+        aws_conn_id: str | None = "aws_default",
+        patterns: Sequence[str] | None = None,
+        suffixes: Sequence[str] | None = None,
+        state_id: str | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        settle_seconds: float = 3600,
+        first_run: str = "all",
+        max_files: int | None = DEFAULT_MAX_FILES,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        deferrable: bool | None = None,
+        poke_interval: float = 60,
+        **kwargs: Any,
+    ) -> None:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.s3.detection import check_settings
+
+        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        kwargs.setdefault("max_active_tis_per_dag", 1)
+        super().__init__(poke_interval=poke_interval, **kwargs)
+        check_settings(settle_seconds, first_run, max_files)
+        if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size <= 0:
+            raise ArizeConfigError(
+                f"max_file_size must be a positive number of bytes, got {max_file_size!r}",
+                field="max_file_size",
+            )
+        self.bucket = bucket
+        self.prefix = prefix
+        self.aws_conn_id = aws_conn_id
+        self.patterns = patterns
+        self.suffixes = suffixes
+        self.state_id = state_id
+        self.max_file_size = max_file_size
+        self.settle_seconds = settle_seconds
+        self.first_run = first_run
+        self.max_files = max_files
+        self.max_consecutive_errors = max_consecutive_errors
+        self.deferrable = default_deferrable(deferrable)
+        self._errors = 0
+
+    # -- the pieces ------------------------------------------------------------------------------------
+
+    def _key_filter(self) -> KeyFilter:
+        from airflow_provider_arize.s3.filters import KeyFilter
+
+        return KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
+
+    def _state_key(self, context: Context) -> str:
+        from airflow_provider_arize.s3.state_store import variable_key
+
+        state_id = self.state_id
+        if not state_id:
+            state_id = f"{self.dag_id}.{self.task_id}"
+            map_index = getattr(context.get("ti"), "map_index", -1)
+            if isinstance(map_index, int) and map_index >= 0:
+                state_id += f".{map_index}"
+        return variable_key(state_id)
+
+    def _store(self) -> StateStore:
+        """Where states live (an Airflow Variable); a method so tests and subclasses can swap it."""
+        from airflow_provider_arize.s3.state_store import VariableStateStore
+
+        return VariableStateStore()
+
+    def _list(self, key_filter: KeyFilter) -> list[S3Object] | None:
+        """The matching objects, or ``None`` after a tolerated transient error."""
+        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+        from airflow_provider_arize.s3.listing import is_transient_error, list_objects
+
+        try:
+            objects = list_objects(S3Hook(aws_conn_id=self.aws_conn_id).get_conn(), key_filter)
+        except Exception as exc:
+            self._errors += 1
+            if not is_transient_error(exc) or self._errors > int(self.max_consecutive_errors):
+                raise
+            self.log.warning("Transient error listing %s (%s); will list again", key_filter.describe(), exc)
+            return None
+        self._errors = 0
+        return objects
+
+    def _check(self, context: Context) -> tuple[Detection | None, DetectionState | None]:
+        """One detection against the stored state: ``(detection, the state it started from)``. A
+        ``first_run="none"`` baseline is saved here (it reports nothing, so saving it early loses
+        nothing) and becomes the starting state."""
+        from airflow_provider_arize.s3.detection import detect
+        from airflow_provider_arize.s3.state_store import load_state, save_state
+
+        key_filter = self._key_filter()
+        key, store = self._state_key(context), self._store()
+        state = load_state(store, key, bucket=key_filter.bucket, prefix=key_filter.prefix)
+        objects = self._list(key_filter)
+        if objects is None:
+            return None, state
+        detection = detect(
+            objects,
+            state,
+            bucket=key_filter.bucket,
+            prefix=key_filter.prefix,
+            settle_seconds=self.settle_seconds,
+            first_run=cast("FirstRun", self.first_run),  # validated in __init__
+            max_files=self.max_files,
+        )
+        if detection.baseline:
+            save_state(store, key, detection.state)
+            self.log.info(
+                "First run with first_run='none': recorded the %d files in %s as seen (Variable %r); only "
+                "files that appear from now on are reported",
+                len(objects),
+                key_filter.describe(),
+                key,
+            )
+            return detection, detection.state
+        if not detection.files:
+            self.log.info("No new files among %d in %s", len(objects), key_filter.describe())
+        return detection, state
+
+    def _commit(
+        self, context: Context, files: Sequence[S3Object], state: DetectionState, pending: int, capped: bool
+    ) -> list[dict[str, Any]]:
+        """Deliver ``files`` (XCom ``return_value``), then save ``state`` (last), and return the files."""
+        from airflow_provider_arize.s3.objects import ARIZE_MAX_FILE_BYTES
+        from airflow_provider_arize.s3.state_store import save_state
+
+        key = self._state_key(context)
+        result = [f.describe(self.max_file_size) for f in files]
+        where = self._key_filter().describe()
+        self.log.info("%d new files in %s: %s", len(result), where, [f["key"] for f in result][:20])
+        for item in result:
+            if item["oversized"]:
+                self.log.warning(
+                    "%s is %d bytes, over max_file_size (%d bytes): %s",
+                    item["key"],
+                    item["size"],
+                    self.max_file_size,
+                    "it exceeds Arize's 1 GB file limit and Arize will not import it"
+                    if item["size"] > ARIZE_MAX_FILE_BYTES
+                    else "flagged oversized (Arize's own file limit is 1 GB)",
+                )
+        if pending:
+            self.log.info(
+                "%d more new files remain (max_files=%s); the next run reports them", pending, self.max_files
+            )
+        if capped:
+            self.log.warning(
+                "More than 4,000 files fall inside settle_seconds=%s: the settle window was shortened to "
+                "keep the state small; a file whose upload started before %s and appears later is missed",
+                self.settle_seconds,
+                state.horizon,
+            )
+        if self.do_xcom_push:
+            context["ti"].xcom_push(key="return_value", value=result)
+        save_state(self._store(), key, state)
+        return result
+
+    def _deliver(self, context: Context, detection: Detection) -> list[dict[str, Any]]:
+        return self._commit(context, detection.files, detection.state, detection.pending, detection.capped)
+
+    # -- Airflow entry points --------------------------------------------------------------------------
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        detection, _ = self._check(context)
+        if detection is None or not detection.files:
+            return False
+        return PokeReturnValue(True, self._deliver(context, detection))
+
+    def execute(self, context: Context) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        detection, base = self._check(context)
+        if detection is not None and detection.files:
+            return self._commit(
+                context, detection.files, detection.state, detection.pending, detection.capped
+            )
+        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
+        self._defer(base, time.time() + timeout)
+
+    def _defer(self, base: DetectionState | None, deadline: float) -> None:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL, ArizeS3NewFilesTrigger
+
+        interval = float(self.poke_interval)
+        if interval < MIN_POLL_INTERVAL:
+            raise ArizeConfigError(
+                f"poke_interval must be at least {MIN_POLL_INTERVAL:g} s when deferrable, got {interval!r}",
+                field="poke_interval",
+            )
+        key_filter = self._key_filter()
+        self.defer(
+            trigger=ArizeS3NewFilesTrigger(
+                aws_conn_id=self.aws_conn_id,
+                bucket=key_filter.bucket,
+                prefix=key_filter.prefix,
+                patterns=list(key_filter.patterns),
+                suffixes=list(key_filter.suffixes),
+                state=None if base is None else base.to_json(),
+                settle_seconds=float(self.settle_seconds),
+                max_file_size=self.max_file_size,
+                max_files=self.max_files,
+                deadline=deadline,
+                poll_interval=interval,
+                max_consecutive_errors=int(self.max_consecutive_errors),
+            ),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * interval + 60),
+        )
+
+    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> Any:
+        """Resume after the trigger: check the event (fixed status set), deliver its files and save its
+        state; a ``timeout`` fails with ``AirflowSensorTimeout`` (skipped with ``soft_fail``), an
+        ``error`` with the trigger's message. When the stored state is no longer the one the trigger
+        started from (another run committed meanwhile), detect again instead of trusting the event."""
+        from airflow.sdk.exceptions import AirflowSensorTimeout
+
+        from airflow_provider_arize.api.errors import ArizeError
+        from airflow_provider_arize.s3.detection import state_digest
+        from airflow_provider_arize.s3.events import parse_event
+        from airflow_provider_arize.s3.state_store import load_state
+
+        key_filter = self._key_filter()
+        data = parse_event(event, bucket=key_filter.bucket, prefix=key_filter.prefix)
+        if data.status == "timeout":
+            raise AirflowSensorTimeout(data.message)
+        if data.status == "error":
+            raise ArizeError(data.message)
+        assert data.state is not None  # parse_event guarantees it for success
+        stored = load_state(
+            self._store(), self._state_key(context), bucket=key_filter.bucket, prefix=key_filter.prefix
+        )
+        if state_digest(stored) == data.base_digest:
+            return self._commit(context, data.files, data.state, data.pending, data.capped)
+        self.log.warning(
+            "The stored state of %s changed while this task was deferred (another run committed); "
+            "checking again against it",
+            key_filter.describe(),
+        )
+        detection, base = self._check(context)
+        if detection is not None and detection.files:
+            return self._commit(
+                context, detection.files, detection.state, detection.pending, detection.capped
+            )
+        if data.deadline <= time.time():
+            raise AirflowSensorTimeout(f"no new files in {key_filter.describe()} before the deadline")
+        self._defer(base, data.deadline)
+        return None

@@ -1,0 +1,41 @@
+"""Deferrable wait for a file job's ingestion: poll the job's counters until Arize has caught up.
+
+The loop, its error budget and its deadline are :class:`.base.ArizeWaitTrigger`'s; each poll reads the
+job (one request) and decides with :func:`airflow_provider_arize.waits.evaluate_file_ingestion`, the
+same function the poke path uses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_arize.triggers.base import ArizeWaitTrigger
+from airflow_provider_arize.waits import evaluate_file_ingestion
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.api.async_client import AsyncArizeClient
+    from airflow_provider_arize.waits import FileIngestionOutcome
+
+
+class ArizeFileIngestionTrigger(ArizeWaitTrigger):
+    """Wait until a file job has no pending file and has seen ``expected_seen`` files, failing when its
+    failed counter rises above ``failed_baseline``.
+
+    The other parameters are :class:`.base.ArizeWaitTrigger`'s.
+    """
+
+    def __init__(self, *, expected_seen: int, failed_baseline: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.expected_seen = int(expected_seen)
+        self.failed_baseline = int(failed_baseline)
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return f"ingestion by file import job {self.job_id}"
+
+    def wait_kwargs(self) -> dict[str, Any]:
+        return {"expected_seen": self.expected_seen, "failed_baseline": self.failed_baseline}
+
+    async def poll(self, client: AsyncArizeClient) -> FileIngestionOutcome:
+        job = await client.get_job("file", self.job_id)
+        return evaluate_file_ingestion(job, self.expected_seen, self.failed_baseline)

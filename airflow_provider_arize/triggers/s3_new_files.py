@@ -1,0 +1,176 @@
+"""Deferrable wait for new files under an S3 prefix: list asynchronously until a file is new.
+
+Operational contract:
+
+* Kwargs are small and JSON-serialisable: the AWS connection id (never credentials), the bucket, prefix
+  and filters, the detection state the sensor started from (at most 64 KiB), the detection settings,
+  the poll interval (at least 1 s) and an absolute deadline (epoch seconds, so a trigger rebuilt after
+  a triggerer restart keeps the original deadline).
+* Each poll lists the prefix through aiobotocore (``await S3Hook.get_async_conn()``; the connection is
+  read off the event loop): ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N`` objects under
+  the listing prefix, then :func:`~airflow_provider_arize.s3.detection.detect` decides in a worker
+  thread, exactly as a poke does. Consecutive transient errors (throttling, 5xx, dropped connections)
+  beyond ``max_consecutive_errors`` end the wait with ``error``; access denied, a missing bucket or bad
+  credentials end it at once.
+* It always ends with exactly one event (``success``, ``timeout`` or ``error``, see
+  :data:`~airflow_provider_arize.s3.events.NEW_FILES_EVENT_STATUSES`), never sleeps zero seconds, and
+  only reads: it saves no state (the resumed task does, after delivering the files), so cancelling it
+  loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Final
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, ErrorBudget
+
+#: Shortest poll interval a trigger accepts (seconds).
+MIN_POLL_INTERVAL: Final = 1.0
+
+
+class ArizeS3NewFilesTrigger(BaseTrigger):
+    """Wait until a file under ``s3://bucket/prefix`` is new for ``state``, or ``deadline`` passes.
+
+    :param aws_conn_id: the AWS connection.
+    :param bucket: the bucket.
+    :param prefix: the literal key prefix (listed recursively).
+    :param patterns: fnmatch globs on the key relative to the prefix.
+    :param suffixes: file suffixes (case-insensitive).
+    :param state: the detection state (JSON dict) to compare against; ``None``: nothing detected yet.
+    :param settle_seconds: the settle window (see :mod:`airflow_provider_arize.s3.detection`).
+    :param max_file_size: files above this many bytes are flagged ``oversized``.
+    :param max_files: most files reported at once.
+    :param deadline: epoch seconds after which the wait ends with ``timeout``.
+    :param poll_interval: seconds between listings (at least 1).
+    :param max_consecutive_errors: transient errors in a row that are tolerated.
+    """
+
+    def __init__(
+        self,
+        *,
+        aws_conn_id: str | None,
+        bucket: str,
+        prefix: str,
+        patterns: list[str] | None = None,
+        suffixes: list[str] | None = None,
+        state: dict[str, Any] | None = None,
+        settle_seconds: float,
+        max_file_size: int,
+        max_files: int | None,
+        deadline: float,
+        poll_interval: float,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.aws_conn_id = aws_conn_id
+        self.bucket = bucket
+        self.prefix = prefix
+        self.patterns = list(patterns or [])
+        self.suffixes = list(suffixes or [])
+        self.state = state
+        self.settle_seconds = float(settle_seconds)
+        self.max_file_size = int(max_file_size)
+        self.max_files = None if max_files is None else int(max_files)
+        self.deadline = float(deadline)
+        self.poll_interval = max(float(poll_interval), MIN_POLL_INTERVAL)
+        self.max_consecutive_errors = int(max_consecutive_errors)
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "aws_conn_id": self.aws_conn_id,
+                "bucket": self.bucket,
+                "prefix": self.prefix,
+                "patterns": self.patterns,
+                "suffixes": self.suffixes,
+                "state": self.state,
+                "settle_seconds": self.settle_seconds,
+                "max_file_size": self.max_file_size,
+                "max_files": self.max_files,
+                "deadline": self.deadline,
+                "poll_interval": self.poll_interval,
+                "max_consecutive_errors": self.max_consecutive_errors,
+            },
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        # One event, always: every path below yields exactly once and returns; cancellation
+        # (a BaseException) is not caught, so a cancelled trigger yields nothing more.
+        try:
+            payload = await self._wait()
+        except Exception as exc:  # a bug or an unexpected library error must still end the wait
+            from airflow_provider_arize.s3.events import end_event
+
+            payload = end_event(
+                "error", f"waiting for new files in s3://{self.bucket}/{self.prefix} failed: {exc!r}"
+            )
+        yield TriggerEvent(payload)  # type: ignore[no-untyped-call]
+
+    async def _wait(self) -> dict[str, Any]:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.s3.detection import DetectionState, detect
+        from airflow_provider_arize.s3.events import end_event, success_event
+        from airflow_provider_arize.s3.filters import KeyFilter
+        from airflow_provider_arize.s3.listing import error_code, is_transient_error, list_objects_async
+
+        try:
+            key_filter = KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
+            base = (
+                None
+                if self.state is None
+                else DetectionState.from_json(
+                    self.state, bucket=self.bucket, prefix=self.prefix, where="the trigger's state"
+                )
+            )
+            budget = ErrorBudget(self.max_consecutive_errors)
+        except ArizeConfigError as exc:
+            return end_event("error", str(exc))
+        where = key_filter.describe()
+        try:
+            from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+            client_context = await S3Hook(aws_conn_id=self.aws_conn_id).get_async_conn()  # type: ignore[no-untyped-call]
+        except Exception as exc:
+            return end_event("error", f"cannot use AWS connection {self.aws_conn_id!r}: {exc}")
+        async with client_context as client:
+            while True:
+                try:
+                    objects = await list_objects_async(client, key_filter)
+                except Exception as exc:
+                    if not is_transient_error(exc) or budget.spend():
+                        return end_event(
+                            "error",
+                            f"listing {where} failed ({error_code(exc) or type(exc).__name__}, "
+                            f"{budget.consecutive} consecutive errors): {exc}",
+                        )
+                    self.log.warning("Transient error listing %s (%s); will list again", where, exc)
+                else:
+                    budget.reset()
+                    detection = await asyncio.to_thread(
+                        detect,
+                        objects,
+                        base,
+                        bucket=self.bucket,
+                        prefix=self.prefix,
+                        settle_seconds=self.settle_seconds,
+                        max_files=self.max_files,
+                    )
+                    if detection.files:
+                        return success_event(
+                            detection,
+                            base,
+                            max_file_size=self.max_file_size,
+                            deadline=self.deadline,
+                            message=f"{len(detection.files)} new files in {where}",
+                        )
+                    self.log.info("No new files among %d in %s", len(objects), where)
+                remaining = self.deadline - time.time()
+                if remaining <= 0:
+                    return end_event("timeout", f"no new files in {where} before the deadline")
+                await asyncio.sleep(min(self.poll_interval, remaining))
