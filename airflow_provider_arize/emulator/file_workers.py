@@ -73,6 +73,7 @@ from airflow_provider_arize.files import (
 
 from .records import JOB_KIND_FILE, JobRecord
 from .state import EmulatorState, S3Settings
+from .ticker import Ticker
 from .validation import Failure
 
 log = logging.getLogger("airflow_provider_arize.emulator.file_workers")
@@ -319,76 +320,24 @@ def _polled(job: JobRecord) -> bool:
     return kind_ok and job.status == c.JOB_STATUS_ACTIVE
 
 
-class FileWorker:
+class FileWorker(Ticker):
     """Polls active S3 file jobs' buckets on a background thread (see the module docstring)."""
 
+    name = "file worker"
+
     def __init__(self, state: EmulatorState, interval: float = 10.0) -> None:
-        if interval <= 0:
-            raise ValueError("the file poll interval must be positive")
+        super().__init__(interval)
         self.state = state
-        self.interval = interval
-        self._stop = threading.Event()
-        self._tick_lock = threading.Lock()
-        self._ticks = 0
-        self._ticked = threading.Condition()
-        self._thread: threading.Thread | None = None
 
-    # --- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> None:
-        """Start ticking on a daemon thread (pending files from an earlier run are processed too)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="arize-emulator-file-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the file in progress (waits up to ``timeout`` seconds for it)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.warning("the file worker is still waiting on S3; leaving it behind")
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    @property
-    def ticks(self) -> int:
-        """How many ticks have completed."""
-        with self._ticked:
-            return self._ticks
-
-    def wait_ticks(self, count: int, timeout: float = 5.0) -> bool:
-        """Wait until ``count`` more ticks have completed; ``False`` on timeout (for tests)."""
-        with self._ticked:
-            target = self._ticks + count
-            return self._ticked.wait_for(lambda: self._ticks >= target, timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.tick()
-            self._stop.wait(self.interval)
-
-    # --- one tick -------------------------------------------------------------------------------
-    def tick(self) -> int:
-        """Poll every active S3 file job once; return how many files were processed. Never raises."""
+    def work(self) -> int:
+        """Poll every active S3 file job once; return how many files were processed."""
         processed = 0
-        with self._tick_lock:
-            try:
-                if self.state.s3 is not None:
-                    for job in self.state.store.all_jobs():
-                        if self._stop.is_set():
-                            break
-                        if _polled(job):
-                            processed += self._poll(job)
-            except Exception as exc:  # e.g. the store closed under us during shutdown
-                log.error("file worker tick failed: %s: %s", type(exc).__name__, exc)
-            with self._ticked:
-                self._ticks += 1
-                self._ticked.notify_all()
+        if self.state.s3 is not None:
+            for job in self.state.store.all_jobs():
+                if self.stopping:
+                    break
+                if _polled(job):
+                    processed += self._poll(job)
         return processed
 
     def _poll(self, job: JobRecord) -> int:
@@ -410,7 +359,7 @@ class FileWorker:
             return 0
         processed = 0
         for record in self.state.store.runs.pending_files(job.id):
-            if self._stop.is_set():
+            if self.stopping:
                 break
             try:
                 processed += self._process(client, job, record.path, listed.get(record.path))

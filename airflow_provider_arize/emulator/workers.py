@@ -34,7 +34,6 @@ Operational contract:
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +50,7 @@ from .table_reader import (
     min_change_timestamp,
     resolve_table,
 )
+from .ticker import Ticker
 from .warehouses import TableTarget, WarehouseConnection, WarehouseError, connect, table_target
 
 log = logging.getLogger("airflow_provider_arize.emulator.workers")
@@ -80,81 +80,32 @@ def _refresh_seconds(job: JobRecord) -> float:
     return float(minutes) * 60
 
 
-class TableWorker:
+class TableWorker(Ticker):
     """Runs pending and scheduled table-job queries on a background thread (see the module docstring)."""
 
-    def __init__(self, state: EmulatorState, interval: float = 1.0, batch_size: int = 10) -> None:
-        if interval <= 0:
-            raise ValueError("the worker interval must be positive")
-        self.state = state
-        self.interval = interval
-        self.batch_size = batch_size
-        self._stop = threading.Event()
-        self._tick_lock = threading.Lock()
-        self._ticks = 0
-        self._ticked = threading.Condition()
-        self._thread: threading.Thread | None = None
+    name = "table worker"
 
-    # --- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> None:
-        """Re-queue queries a crash left running, then start ticking on a daemon thread."""
-        if self._thread is not None:
-            return
+    def __init__(self, state: EmulatorState, interval: float = 1.0, batch_size: int = 10) -> None:
+        super().__init__(interval)
+        self.state = state
+        self.batch_size = batch_size
+
+    def on_start(self) -> None:
+        """Re-queue queries a crash left running."""
         requeued = self.state.store.runs.requeue_running_queries()
         if requeued:
             log.warning("re-queued %d table queries left running by an earlier run", requeued)
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="arize-emulator-worker", daemon=True)
-        self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the query in progress (waits up to ``timeout`` seconds for it)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.warning("the table worker is still waiting on a warehouse; leaving it behind")
-            self._thread = None
+    def work(self) -> int:
+        """Run due work once; return how many queries ran."""
+        return self._run_pending() + self._run_scheduled()
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    @property
-    def ticks(self) -> int:
-        """How many ticks have completed."""
-        with self._ticked:
-            return self._ticks
-
-    def wait_ticks(self, count: int, timeout: float = 5.0) -> bool:
-        """Wait until ``count`` more ticks have completed; ``False`` on timeout (for tests)."""
-        with self._ticked:
-            target = self._ticks + count
-            return self._ticked.wait_for(lambda: self._ticks >= target, timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.tick()
-            self._stop.wait(self.interval)
-
-    # --- one tick -------------------------------------------------------------------------------
-    def tick(self) -> int:
-        """Run due work once; return how many queries ran. Never raises."""
-        ran = 0
-        with self._tick_lock:
-            try:
-                ran += self._run_pending()
-                ran += self._run_scheduled()
-            except Exception as exc:  # e.g. the store closed under us during shutdown
-                log.error("table worker tick failed: %s", self._describe(exc))
-            with self._ticked:
-                self._ticks += 1
-                self._ticked.notify_all()
-        return ran
+    def describe_error(self, exc: BaseException) -> str:
+        return self._describe(exc)
 
     def _run_pending(self) -> int:
         ran = 0
-        while ran < self.batch_size and not self._stop.is_set():
+        while ran < self.batch_size and not self.stopping:
             claimed = self.state.store.runs.claim_pending_queries(limit=1)
             if not claimed:
                 break
@@ -165,7 +116,7 @@ class TableWorker:
     def _run_scheduled(self) -> int:
         ran = 0
         for job in self._due_jobs():
-            if self._stop.is_set():
+            if self.stopping:
                 break
             ran += self._poll(job)
         return ran
