@@ -18,24 +18,21 @@ would otherwise take a new baseline). A few consecutive transient errors are tol
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseSensorOperator, PokeReturnValue
-
-from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
-from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.sensors.base import ArizeWaitSensor
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
+    from airflow.triggers.base import BaseTrigger
 
     from airflow_provider_arize.api.models import ImportJob
+    from airflow_provider_arize.triggers.base import Outcome
+    from airflow_provider_arize.waits import FileIngestionOutcome
 
 
-class ArizeFileIngestionSensor(ArizeHookMixin, BaseSensorOperator):
+class ArizeFileIngestionSensor(ArizeWaitSensor):
     """Wait until Arize has ingested every file under a file job's prefix (see the module docstring).
 
     :param job_id: global id or short job id of the file job.
@@ -43,15 +40,13 @@ class ArizeFileIngestionSensor(ArizeHookMixin, BaseSensorOperator):
     :param expected_total: how many files Arize should have seen (default: count the S3 prefix).
     :param failed_baseline: the failed counter that is not this wait's concern (default: its value when
         the wait begins).
-    :param arize_conn_id: the ``arize`` connection.
-    :param max_consecutive_errors: transient errors in a row tolerated (default 3).
-    :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
+
+    The other parameters are :class:`~airflow_provider_arize.sensors.base.ArizeWaitSensor`'s.
 
     Returns (XCom) the job's counters: ``{"job_id", "success", "failed", "pending", "expected"}``.
     """
 
     template_fields: Sequence[str] = ("job_id", "expected_total", "failed_baseline")
-    ui_color = "#dff5e6"
 
     def __init__(
         self,
@@ -60,22 +55,13 @@ class ArizeFileIngestionSensor(ArizeHookMixin, BaseSensorOperator):
         aws_conn_id: str | None = "aws_default",
         expected_total: int | str | None = None,
         failed_baseline: int | str | None = None,
-        arize_conn_id: str = ArizeHook.default_conn_name,
-        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
-        deferrable: bool | None = None,
-        poke_interval: float = DEFAULT_POLL_INTERVAL,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
-        super().__init__(poke_interval=poke_interval, **kwargs)
+        super().__init__(**kwargs)
         self.job_id = job_id
         self.aws_conn_id = aws_conn_id
         self.expected_total = expected_total
         self.failed_baseline = failed_baseline
-        self.arize_conn_id = arize_conn_id
-        self.max_consecutive_errors = max_consecutive_errors
-        self.deferrable = default_deferrable(deferrable)
-        self._errors = 0
         self._targets: tuple[int, int] | None = None
 
     def _count_objects(self, job: ImportJob) -> int:
@@ -118,58 +104,29 @@ class ArizeFileIngestionSensor(ArizeHookMixin, BaseSensorOperator):
             self._targets = (expected, baseline)
         return self._targets
 
-    def poke(self, context: Context) -> bool | PokeReturnValue:
-        from airflow_provider_arize.api.errors import ArizeError, ArizeRunFailedError
-        from airflow_provider_arize.waits import evaluate_file_ingestion, is_transient
+    def check(self, context: Context) -> FileIngestionOutcome:
+        from airflow_provider_arize.waits import evaluate_file_ingestion
 
         expected, baseline = self._wait_targets()
-        try:
-            job = self.hook.get_job("file", str(self.job_id))
-        except ArizeError as exc:
-            self._errors += 1
-            if not is_transient(exc) or self._errors > int(self.max_consecutive_errors):
-                raise
-            self.log.warning("Transient error polling Arize (%s); will poke again", exc)
-            return False
-        self._errors = 0
-        outcome = evaluate_file_ingestion(job, expected, baseline)
-        if outcome.state == "failed":
-            raise ArizeRunFailedError(outcome.message)
-        self.log.info("%s", outcome.message)
-        if outcome.state == "waiting":
-            return False
-        return PokeReturnValue(True, {"job_id": job.id, **outcome.counts})
+        job = self.hook.get_job("file", str(self.job_id))
+        return evaluate_file_ingestion(job, expected, baseline)
 
-    def execute(self, context: Context) -> Any:
-        if not self.deferrable:
-            return super().execute(context)
+    def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
+        return {"job_id": str(self.job_id), **(outcome.details() or {})}
+
+    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
         from airflow_provider_arize.triggers.file_ingestion import ArizeFileIngestionTrigger
-        from airflow_provider_arize.waits import check_poll_interval
 
-        first = self.poke(context)
-        if isinstance(first, PokeReturnValue):
-            return first.xcom_value
         expected, baseline = self._wait_targets()
-        interval = check_poll_interval(self.poke_interval)
-        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
-        self.defer(
-            trigger=ArizeFileIngestionTrigger(
-                arize_conn_id=self.arize_conn_id,
-                job_id=str(self.job_id),
-                expected_seen=expected,
-                failed_baseline=baseline,
-                deadline=time.time() + timeout,
-                poll_interval=interval,
-                max_consecutive_errors=int(self.max_consecutive_errors),
-            ),
-            method_name="execute_complete",
-            timeout=timedelta(seconds=timeout + 2 * interval + 60),
+        return ArizeFileIngestionTrigger(
+            arize_conn_id=self.arize_conn_id,
+            job_id=str(self.job_id),
+            expected_seen=expected,
+            failed_baseline=baseline,
+            deadline=deadline,
+            poll_interval=poll_interval,
+            max_consecutive_errors=int(self.max_consecutive_errors),
         )
 
-    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Resume after the trigger: succeed with the counters, or fail with the trigger's message."""
-        from airflow_provider_arize.waits import event_data
-
-        data = event_data(event)
-        self.log.info("%s", data["message"])
+    def result_from_event(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"job_id": data["job_id"], **(data.get("details") or {})}

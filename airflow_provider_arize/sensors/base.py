@@ -1,0 +1,122 @@
+"""What every Arize wait sensor shares: the poke loop's error budget, the deferrable path, the defaults.
+
+A subclass says what one poke reads and decides (:meth:`ArizeWaitSensor.check`, returning a
+``waiting`` / ``success`` / ``failed`` outcome from :mod:`airflow_provider_arize.waits`), what a success
+returns, and which trigger waits in its place when deferred. Operational contract:
+
+* ``failed`` raises ``ArizeRunFailedError`` at once (no retry: the default ``retry_policy``).
+* Transient errors (already retried by the transport) are tolerated ``max_consecutive_errors`` times in
+  a row; a non-transient one (auth, unknown job) fails the poke.
+* With ``deferrable`` the sensor checks once, then defers to its trigger with an absolute deadline of
+  ``timeout`` seconds; both paths decide with the same function, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseSensorOperator, PokeReturnValue
+
+from airflow_provider_arize.hooks.arize import ArizeHook
+from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+    from airflow.triggers.base import BaseTrigger
+
+    from airflow_provider_arize.triggers.base import Outcome
+
+
+class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
+    """Base of the Arize sensors.
+
+    :param arize_conn_id: the ``arize`` connection.
+    :param max_consecutive_errors: transient errors in a row tolerated (default 3).
+    :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
+    :param poke_interval: seconds between polls (default 60: Arize allows 100 queries a minute per key).
+    """
+
+    ui_color = "#dff5e6"
+
+    def __init__(
+        self,
+        *,
+        arize_conn_id: str = ArizeHook.default_conn_name,
+        max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        deferrable: bool | None = None,
+        poke_interval: float = DEFAULT_POLL_INTERVAL,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        super().__init__(poke_interval=poke_interval, **kwargs)
+        self.arize_conn_id = arize_conn_id
+        self.max_consecutive_errors = max_consecutive_errors
+        self.deferrable = default_deferrable(deferrable)
+        self._errors = 0
+
+    # -- what a subclass says ----------------------------------------------------------------------
+    def check(self, context: Context) -> Outcome:
+        """Read once and decide."""
+        raise NotImplementedError
+
+    def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
+        """The task's return value after a successful poke."""
+        raise NotImplementedError
+
+    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
+        """The trigger that waits in the sensor's place."""
+        raise NotImplementedError
+
+    def result_from_event(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The task's return value from the trigger's ``success`` event."""
+        raise NotImplementedError
+
+    # -- the shared paths --------------------------------------------------------------------------
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        from airflow_provider_arize.api.errors import ArizeError, ArizeRunFailedError
+        from airflow_provider_arize.waits import is_transient
+
+        try:
+            outcome = self.check(context)
+        except ArizeError as exc:
+            self._errors += 1
+            if not is_transient(exc) or self._errors > int(self.max_consecutive_errors):
+                raise
+            self.log.warning("Transient error polling Arize (%s); will poke again", exc)
+            return False
+        self._errors = 0
+        if outcome.state == "failed":
+            raise ArizeRunFailedError(outcome.message)
+        self.log.info("%s", outcome.message)
+        if outcome.state == "waiting":
+            return False
+        return PokeReturnValue(True, self.result(context, outcome))
+
+    def execute(self, context: Context) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        from airflow_provider_arize.waits import check_poll_interval
+
+        first = self.poke(context)
+        if isinstance(first, PokeReturnValue):
+            return first.xcom_value
+        interval = check_poll_interval(self.poke_interval)
+        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
+        self.defer(
+            trigger=self.make_trigger(context, time.time() + timeout, interval),
+            method_name="execute_complete",
+            # a backstop only: the trigger ends itself at the deadline with a clear message
+            timeout=timedelta(seconds=timeout + 2 * interval + 60),
+        )
+
+    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Resume after the trigger: succeed with its result, or fail with its message."""
+        from airflow_provider_arize.waits import event_data
+
+        data = event_data(event)
+        self.log.info("%s", data["message"])
+        return self.result_from_event(data)
