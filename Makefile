@@ -38,6 +38,12 @@ pytest: setup
 
 test: lint typecheck pytest
 
+# Every benchmark (benchmarks/bench_*.py), each in a fresh interpreter; rewrites benchmarks/RESULTS.md.
+# BENCH_SIZES=10,100 skips the 1 GB Parquet file.
+BENCH_SIZES ?= 10,100,1000
+bench: setup
+	$(PY) benchmarks/run_all.py --sizes $(BENCH_SIZES)
+
 # Run the emulator in the foreground (Ctrl-C to stop).
 emulator: setup
 	$(PY) -m airflow_provider_arize.emulator

@@ -47,9 +47,14 @@ def test_parse_loads_no_heavy_or_network_modules() -> None:
     from airflow_provider_arize.get_provider_info import get_provider_info
 
     info = get_provider_info()
+    # every module get_provider_info names: operators, sensors, hooks, triggers, extra links' modules
     modules = [
-        m for group in ("operators", "sensors", "hooks") for e in info[group] for m in e["python-modules"]
+        m
+        for group in ("operators", "sensors", "hooks", "triggers")
+        for e in info[group]
+        for m in e["python-modules"]
     ]
+    modules += [link.rsplit(".", 1)[0] for link in info["extra-links"]]
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(ROOT / "example_dags"), *modules],
         capture_output=True,
