@@ -37,6 +37,7 @@ from _common import MIB, base_parser, command_line, emit, fmt_bytes, fmt_ms, fmt
 
 from airflow_provider_arize.files import MAX_FILE_BYTES, LocalFileReader, S3RangeReader, validate_file
 from airflow_provider_arize.local_services import FakeS3Server
+from airflow_provider_arize.local_services.avro_writer import length_prefixed, long_bytes
 from airflow_provider_arize.local_services.sample_files import PREDICTIONS_SCHEMA
 
 MB = 1_000_000
@@ -131,22 +132,8 @@ def write_csv(path: Path, rows: int) -> None:
 # -- Avro: a minimal object-container writer (null codec; no Avro library in the environment) ---------
 
 
-def _long(value: int) -> bytes:
-    n = (value << 1) ^ (value >> 63)
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
 def _string(value: str) -> bytes:
-    data = value.encode()
-    return _long(len(data)) + data
+    return length_prefixed(value.encode())
 
 
 AVRO_BLOCK_BYTES = 64_000  # Java's DataFileWriter sync interval; fastavro's is 16 000
@@ -171,8 +158,8 @@ def write_avro(path: Path, rows: int) -> None:
     }
     sync = os.urandom(16)
     meta = {"avro.schema": json.dumps(schema).encode(), "avro.codec": b"null"}
-    header = b"Obj\x01" + _long(len(meta))
-    header += b"".join(_string(k) + _long(len(v)) + v for k, v in meta.items()) + _long(0) + sync
+    header = b"Obj\x01" + long_bytes(len(meta))
+    header += b"".join(_string(k) + long_bytes(len(v)) + v for k, v in meta.items()) + long_bytes(0) + sync
     sample = next(batches(4, 40_000)).to_pylist()
     pool: list[bytes] = []
     block_rows: list[int] = []
@@ -181,14 +168,18 @@ def write_avro(path: Path, rows: int) -> None:
     size = 0
     for row in sample:
         record = b"".join(
-            struct.pack("<d", row[k]) if t == "double" else _long(row[k]) if t == "long" else _string(row[k])
+            struct.pack("<d", row[k])
+            if t == "double"
+            else long_bytes(row[k])
+            if t == "long"
+            else _string(row[k])
             for k, t in AVRO_TYPES.items()
         )
         encoded.append(record)
         size += len(record)
         if size >= AVRO_BLOCK_BYTES:
             data = b"".join(encoded)
-            pool.append(_long(len(encoded)) + _long(len(data)) + data + sync)
+            pool.append(long_bytes(len(encoded)) + long_bytes(len(data)) + data + sync)
             block_rows.append(len(encoded))
             sample_records.append(encoded)
             encoded, size = [], 0
@@ -202,7 +193,7 @@ def write_avro(path: Path, rows: int) -> None:
             if count < block_rows[i % len(pool)]:
                 records = sample_records[i % len(pool)][:count]
                 data = b"".join(records)
-                block = _long(count) + _long(len(data)) + data + sync
+                block = long_bytes(count) + long_bytes(len(data)) + data + sync
             out.write(block)
             written += count
             i += 1

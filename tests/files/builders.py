@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .avro_writer import write_avro
+from airflow_provider_arize.local_services.avro_writer import write_avro
 
 #: A score_categorical schema naming every kind of column the good table has.
 SCHEMA: dict[str, Any] = {

@@ -273,7 +273,7 @@ def test_csv_sample_drops_the_cut_last_line() -> None:
 
 
 def test_avro_types_and_named_references() -> None:
-    from .avro_writer import write_avro
+    from airflow_provider_arize.local_services.avro_writer import write_avro
 
     schema = {
         "type": "record",

@@ -1,4 +1,8 @@
-"""A minimal Avro object-container writer for tests (null codec; no fastavro in the environment)."""
+"""A minimal Avro object-container writer (null codec), for sample files in tests and benchmarks.
+
+No Avro library is installed: this writes primitives, unions, arrays, maps and records, enough for
+inference files. Not a general-purpose Avro implementation.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def long_bytes(value: int) -> bytes:
             return bytes(out)
 
 
-def _bytes(data: bytes) -> bytes:
+def length_prefixed(data: bytes) -> bytes:
     return long_bytes(len(data)) + data
 
 
@@ -39,7 +43,9 @@ def encode(value: Any, schema: Any) -> bytes:
             items = b"".join(encode(v, schema["items"]) for v in value)
             return (long_bytes(len(value)) + items if value else b"") + long_bytes(0)
         if kind == "map":
-            items = b"".join(_bytes(k.encode()) + encode(v, schema["values"]) for k, v in value.items())
+            items = b"".join(
+                length_prefixed(k.encode()) + encode(v, schema["values"]) for k, v in value.items()
+            )
             return (long_bytes(len(value)) + items if value else b"") + long_bytes(0)
         if kind == "enum":
             return long_bytes(int(value))
@@ -55,9 +61,9 @@ def encode(value: Any, schema: Any) -> bytes:
     if schema == "double":
         return struct.pack("<d", value)
     if schema == "string":
-        return _bytes(str(value).encode())
+        return length_prefixed(str(value).encode())
     if schema == "bytes":
-        return _bytes(value)
+        return length_prefixed(value)
     raise ValueError(f"unsupported schema {schema!r}")
 
 
@@ -66,7 +72,11 @@ def write_avro(schema: dict[str, Any], records: list[dict[str, Any]], block_rows
     sync = os.urandom(16)
     meta = {"avro.schema": json.dumps(schema).encode(), "avro.codec": b"null"}
     header = b"Obj\x01" + long_bytes(len(meta))
-    header += b"".join(_bytes(k.encode()) + _bytes(v) for k, v in meta.items()) + long_bytes(0) + sync
+    header += (
+        b"".join(length_prefixed(k.encode()) + length_prefixed(v) for k, v in meta.items())
+        + long_bytes(0)
+        + sync
+    )
     blocks = []
     for start in range(0, len(records), block_rows):
         chunk = records[start : start + block_rows]
