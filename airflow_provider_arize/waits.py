@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+
 if TYPE_CHECKING:
     from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
 
@@ -29,10 +31,6 @@ WaitState = Literal["waiting", "success", "failed"]
 #: Statuses a wait's trigger event may carry. ``timeout``: the deadline passed; ``error``: too many
 #: consecutive errors, or a non-retryable one (auth, unknown job).
 EVENT_STATUSES: Final = frozenset({"success", "failed", "timeout", "error"})
-#: Default seconds between polls. Arize allows 100 queries a minute per key and a poll costs two.
-DEFAULT_POLL_INTERVAL: Final = 60.0
-#: Default consecutive transient errors a wait tolerates before it fails.
-DEFAULT_MAX_CONSECUTIVE_ERRORS: Final = 3
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ TABLE_STORES: Final = frozenset({"BigQuery", "Snowflake", "Databricks"})
 #: Table stores that support event-based (triggered) jobs.
 TRIGGERED_TABLE_STORES: Final = frozenset({"Snowflake"})
 
+#: Default seconds between a wait's polls. Arize allows 100 queries a minute per key; a table-run poll
+#: costs two of them.
+DEFAULT_POLL_INTERVAL: Final = 60.0
+#: Default consecutive transient errors a wait tolerates before it fails.
+DEFAULT_MAX_CONSECUTIVE_ERRORS: Final = 3
+
 #: ``JobStatus`` enum values. ``inactive`` is what Arize calls a paused job.
 JOB_STATUS_ACTIVE: Final = "active"
 JOB_STATUS_INACTIVE: Final = "inactive"

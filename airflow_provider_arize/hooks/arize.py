@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseHook
 
-from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
-
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
     from airflow_provider_arize.api.client import (
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
         ValidationResult,
     )
     from airflow_provider_arize.api.models.records import JobType
+    from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
     from airflow_provider_arize.waits import TableRunOutcome
 
 
@@ -76,6 +75,8 @@ class ArizeHook(BaseHook):
     @cached_property
     def settings(self) -> ArizeConnectionSettings:
         """The validated connection (looked up once, on first use)."""
+        from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
+
         conn = self.get_connection(self.arize_conn_id)
         if conn.password:
             _mask(conn.password)
@@ -108,6 +109,8 @@ class ArizeHook(BaseHook):
             from airflow.sdk.log import amask_secret
 
             await amask_secret(conn.password)
+        from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
+
         settings = ArizeConnectionSettings.from_connection(conn)
         return AsyncArizeClient(
             AsyncGraphQLTransport(_transport_config(settings)), space_id=settings.space_id

@@ -22,17 +22,12 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.operators.base import (
     ArizeBaseOperator,
     ArizeModelOperator,
     default_deferrable,
     resolve_window,
-)
-from airflow_provider_arize.waits import (
-    DEFAULT_MAX_CONSECUTIVE_ERRORS,
-    DEFAULT_POLL_INTERVAL,
-    event_data,
-    run_result,
 )
 
 if TYPE_CHECKING:
@@ -163,6 +158,8 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
                 result.query.query_id if result.query else None,
             )
         if not self.wait_for_completion:
+            from airflow_provider_arize.waits import run_result
+
             return run_result(job.id, window, result.triggered, None)
 
         outcome = self.hook.check_table_run(job.id, window)
@@ -229,6 +226,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
     ) -> dict[str, Any]:
         """Resume after the trigger: succeed with the query, or fail with the trigger's message."""
         from airflow_provider_arize.api.models import QueryWindow
+        from airflow_provider_arize.waits import event_data, run_result
 
         data = event_data(event)
         window = QueryWindow.of(data["window_start"], data["window_end"])
@@ -251,4 +249,6 @@ def _finish(
     if outcome.state == "failed":
         raise ArizeRunFailedError(outcome.message)
     log.info("%s", outcome.message)
+    from airflow_provider_arize.waits import run_result
+
     return run_result(job_id, window, triggered, outcome.query_summary())

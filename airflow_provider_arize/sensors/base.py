@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
-from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 
 if TYPE_CHECKING:
     from airflow.sdk import Context

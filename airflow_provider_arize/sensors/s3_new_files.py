@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
 from airflow_provider_arize.operators.base import default_deferrable, fail_fast_retry_policy
-from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS
 
 if TYPE_CHECKING:
     from airflow.sdk import Context

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.operators.base import resolve_window
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
-from airflow_provider_arize.waits import run_result
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -52,6 +51,8 @@ class ArizeTableRunSensor(ArizeWaitSensor):
         return self.hook.check_table_run(str(self.job_id), window)
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
+        from airflow_provider_arize.waits import run_result
+
         window = resolve_window(context, self.window_start, self.window_end)
         return run_result(str(self.job_id), window, False, outcome.details())
 
@@ -71,6 +72,7 @@ class ArizeTableRunSensor(ArizeWaitSensor):
 
     def result_from_event(self, data: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_arize.api.models import QueryWindow
+        from airflow_provider_arize.waits import run_result
 
         window = QueryWindow.of(data["window_start"], data["window_end"])
         return run_result(data["job_id"], window, False, data.get("details"))

@@ -22,12 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_arize.waits import (
-    DEFAULT_MAX_CONSECUTIVE_ERRORS,
-    DEFAULT_POLL_INTERVAL,
-    ErrorBudget,
-    is_transient,
-)
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.waits import ErrorBudget, is_transient
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient

@@ -27,7 +27,8 @@ from typing import Any, Final
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_arize.waits import DEFAULT_MAX_CONSECUTIVE_ERRORS, ErrorBudget
+from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+from airflow_provider_arize.waits import ErrorBudget
 
 #: Shortest poll interval a trigger accepts (seconds).
 MIN_POLL_INTERVAL: Final = 1.0
