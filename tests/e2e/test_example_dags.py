@@ -263,3 +263,59 @@ def test_bucket_without_the_ingestion_tag_fails_the_access_check(
     assert report.task_states["check_bucket_access"] == "failed", report.render()
     assert "arize-ingestion-key" in output and s3_env in output
     assert arize_emulator.admin.jobs() == []
+
+
+def test_secrets_reach_no_log_xcom_rendered_field_or_trigger(
+    airflow_db: Path,
+    fake_snowflake: Any,
+    fake_s3: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Recognisable secrets (the Arize key, the Databricks token, the Snowflake password) through a
+    deferrable Snowflake run and the Databricks maintenance DAG: none appears in the task logs, XCom,
+    rendered template fields, deferral kwargs or the trigger table."""
+    from airflow.models.renderedtifields import RenderedTaskInstanceFields
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.trigger import Trigger
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    from airflow_provider_arize.dag_testing import arize_connection_uri_env
+    from airflow_provider_arize.emulator.testing import EmulatorServer
+
+    api_key, token = "e2e-arize-key-5c1d9e0b", "dapi-e2e-token-33aa71c4"
+    secrets = (api_key, token, fake_snowflake.password)
+    database = f"E2E_{uuid.uuid4().hex[:8].upper()}"
+    with EmulatorServer(api_key=api_key, worker_interval_seconds=0.2) as emulator:
+        emulator.admin.set_warehouses(snowflake={fake_snowflake.account: fake_snowflake.emulator_warehouse()})
+        env = {
+            **arize_connection_uri_env(
+                "arize_default", url=emulator.url, api_key=api_key, space_id=emulator.space_id
+            ),
+            **fake_snowflake.airflow_connection("snowflake_default", database=database, schema="ML"),
+            **warehouse_connections_env(token),
+            "AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE": "True",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        runs = [
+            run_dag(load_dag(SNOWFLAKE_DAG), logical_date=LOGICAL_DATE),
+            run_dag(load_dag(DAGS / "example_arize_table_job_maintenance.py")),
+        ]
+    captured = capfd.readouterr()
+    assert all(r.succeeded for r in runs), [r.render() for r in runs]
+    assert "Deferring" in captured.out  # the trigger path ran
+
+    places: dict[str, str] = {"task logs": captured.out + captured.err}
+    with create_session() as session:
+        places["xcom"] = " ".join(str(r.value) for r in session.query(XComModel).all())
+        places["rendered fields"] = " ".join(
+            json.dumps(r.rendered_fields, default=str)
+            for r in session.query(RenderedTaskInstanceFields).all()
+        )
+        places["deferral kwargs"] = " ".join(str(t.next_kwargs) for t in session.query(TaskInstance).all())
+        places["trigger table"] = " ".join(str(t.kwargs) for t in session.query(Trigger).all())
+    assert "CHURN_PREDICTIONS" in places["rendered fields"] and "VGFibGVJbXBvcnRKb2I6" in places["xcom"]
+    leaks = [(secret, where) for secret in secrets for where, text in places.items() if secret in text]
+    assert leaks == []
