@@ -86,20 +86,21 @@ class EmulatorConfig:
         return S3Settings.from_json(self.s3) if self.s3 is not None else None
 
 
-def load_warehouses(path: str | None) -> dict[str, Any]:
-    """The registry document from the JSON file ``path``, else ``$ARIZE_EMULATOR_WAREHOUSES``, else ``{}``."""
+def _load_json_object(path: str | None, env: str, what: str) -> dict[str, Any] | None:
+    """The JSON object in the file ``path``, else in ``$env``; ``None`` when neither holds anything.
+    Errors name the source and the position, never the text (it may hold secrets)."""
     if path:
         try:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
         except OSError as exc:
-            raise ValueError(f"cannot read warehouses file '{path}': {exc.strerror}") from None
-        source = f"warehouses file '{path}'"
+            raise ValueError(f"cannot read {what} file '{path}': {exc.strerror}") from None
+        source = f"{what} file '{path}'"
     else:
-        text = os.environ.get(WAREHOUSES_ENV, "")
-        source = f"${WAREHOUSES_ENV}"
+        text = os.environ.get(env, "")
+        source = f"${env}"
     if not text.strip():
-        return {}
+        return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:  # the message carries a position, not the text
@@ -109,27 +110,14 @@ def load_warehouses(path: str | None) -> dict[str, Any]:
     return data
 
 
+def load_warehouses(path: str | None) -> dict[str, Any]:
+    """The registry document from the JSON file ``path``, else ``$ARIZE_EMULATOR_WAREHOUSES``, else ``{}``."""
+    return _load_json_object(path, WAREHOUSES_ENV, "warehouses") or {}
+
+
 def load_s3(path: str | None) -> dict[str, Any] | None:
     """The S3 settings from the JSON file ``path``, else ``$ARIZE_EMULATOR_S3``, else ``None``."""
-    if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except OSError as exc:
-            raise ValueError(f"cannot read S3 settings file '{path}': {exc.strerror}") from None
-        source = f"S3 settings file '{path}'"
-    else:
-        text = os.environ.get(S3_ENV, "")
-        source = f"${S3_ENV}"
-    if not text.strip():
-        return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{source} must hold a JSON object")
-    return data
+    return _load_json_object(path, S3_ENV, "S3 settings")
 
 
 def create_state(config: EmulatorConfig, clock: Clock | None = None) -> EmulatorState:
