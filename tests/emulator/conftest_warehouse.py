@@ -204,9 +204,15 @@ def job(api: Api, job_id: str) -> dict[str, Any]:
 
 
 def settled(api: Api, job_id: str, queries: int = 1) -> dict[str, Any] | None:
-    """The job once it has ``queries`` queries and none pending, else ``None``."""
+    """The job once ``queries`` queries have finished and none is pending, else ``None``.
+
+    The decision uses the job's counters, which come from one row (one snapshot), not the length of the
+    query list: the list is read after the counters, so a scheduled query the worker inserts in between
+    would show up there still running (no processed count yet) while the counters say nothing is pending.
+    """
     node = job(api, job_id)
-    if len(node["queries"]) >= queries and node["totalQueriesPendingCount"] == 0:
+    finished = node["totalQueriesSuccessCount"] + node["totalQueriesFailedCount"]
+    if finished >= queries and node["totalQueriesPendingCount"] == 0:
         return node
     return None
 
