@@ -14,9 +14,9 @@ directory (streamed batch by batch, so memory stays low), uploaded to the local 
   (default 3).
 
 Formats: Parquet (trailer + footer: 2 ranged GETs whatever the size), Arrow IPC file (trailer, footer,
-then one read per record batch header), Avro (header, then a 36-byte look at each block, at most 1024
-blocks: the walk grows with the number of blocks, 64 KB blocks here as Java's and fastavro's writers
-make by default), CSV (header and one 64 KiB sample). Target: under 1 MiB read and a time that stays
+then one read per record batch header when there are at most 16 batches), Avro (the 64 KiB header read,
+then its last 16 bytes: 2 ranged GETs whatever the size; 64 KB blocks here as Java's and fastavro's
+writers make by default), CSV (header and one 64 KiB sample). Target: under 1 MiB read and a time that stays
 flat across sizes. Temporary files and the objects are deleted afterwards.
 """
 
@@ -349,11 +349,13 @@ def main() -> None:
             f"(target under 1 MiB: {'met' if worst < MIB else 'MISSED'}).",
             "What each format allows: **Parquet** reads the 8-byte trailer then the footer (2 ranged GETs "
             "at any size; the footer grows only with the number of row groups, of up to 1 Mi rows here). "
-            "**Arrow IPC file** reads "
-            "the trailer, the footer, then each record batch's header (one GET per batch, 250 000 rows "
-            "each here). **Avro** has no footer: after the header (first 64 KiB read) it walks the blocks, "
-            "a 36-byte GET per block beyond the first read, at most 1024 blocks; past that the row count "
-            'is left unknown ("not counted"), so requests grow with the number of blocks up to that cap. '
+            "**Arrow IPC file** reads the trailer, the footer, then each record batch's header (one GET "
+            "per batch, 250 000 rows each here) when there are at most 16 batches; with more, the row "
+            'count is left unknown ("not counted") and no batch header is read, so at most 18 GETs at any '
+            "size. **Avro** has no footer and no index: the header (first 64 KiB read) gives the columns, "
+            "the blocks inside that first read are walked (rows counted when the whole file is there), "
+            "and for a larger file one 16-byte GET checks that it ends with its sync marker (a truncated "
+            'file does not); rows are then "not counted" (`count_rows` walks every block on request). '
             "**CSV** has no index either: its header and column types come from one 64 KiB sample, and "
             "rows are not counted.",
         ]

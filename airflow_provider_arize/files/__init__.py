@@ -17,8 +17,8 @@ Formats (:func:`detect_format`, by suffix, case-insensitive): CSV ``.csv``; Parq
 Avro ``.avro``; Arrow IPC ``.arrow``/``.feather``/``.ipc`` (file or stream format). What
 :func:`inspect_file` reads is bounded independently of the file's size (details in
 :mod:`.inspection`): Parquet reads the last 8 bytes and the footer; an Arrow IPC file the footer and its
-record batch headers; an Arrow stream its schema message; Avro its header and a 36-byte look at each
-block (up to 1024 blocks); CSV its header and the first 64 KiB.
+record batch headers (up to 16 batches); an Arrow stream its schema message; Avro its header and its
+last 16 bytes; CSV its header and the first 64 KiB.
 
 Rules (docs/arize-api.md §6.3; :func:`validate_layout`). Every exact column the schema names must
 exist, with a type as below. A prefix (``features``, ``tags``, ``shapValues``) must match at least one

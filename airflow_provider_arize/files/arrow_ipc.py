@@ -28,8 +28,9 @@ __all__ = ["MAX_BATCH_HEADERS", "count_stream_rows", "inspect_arrow"]
 
 MAGIC = b"ARROW1"
 CONTINUATION = b"\xff\xff\xff\xff"
-#: Record batch headers read for the row count of an Arrow IPC file.
-MAX_BATCH_HEADERS = 1024
+#: Record batch headers read for the row count of an Arrow IPC file (one request each): above this many
+#: batches the row count is left unknown, so validation costs at most 2 + 16 requests at any size.
+MAX_BATCH_HEADERS = 16
 #: Largest footer or schema message read.
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 _BLOCK = struct.Struct("<qi4xq")  # offset, metaDataLength, (padding), bodyLength

@@ -5,12 +5,15 @@ marker, then blocks of (row count, byte size, data, sync marker), the two number
 
 * **Header**: the first :data:`FIRST_READ_BYTES` (64 KiB), doubled while the header is longer, up to
   :data:`MAX_HEADER_BYTES` (1 MiB; a larger header is refused).
-* **Row count**: each block's two varints are read and its data is skipped; every skip lands on a
-  sync marker, which is checked (a mismatch means corruption or truncation). One request of 36 bytes
-  per block (the sync marker and the next block's header), at most :data:`MAX_BLOCKS` blocks (about
-  36 KiB); blocks inside the first read cost nothing. A file with more blocks reports the row count as
-  unknown (``None``) unless ``max_blocks=None`` is passed (then the walk is unbounded, which
-  :func:`~airflow_provider_arize.files.count_rows` uses).
+* **Row count and integrity**: each block's two varints are read and its data is skipped; every skip
+  lands on a sync marker, which is checked (a mismatch means corruption or truncation). By default
+  (:func:`inspect_avro`'s ``max_block_reads=0``) the walk covers only the blocks inside the first read,
+  so a large file costs no request per block: when the walk would need more bytes it stops, the row
+  count is unknown (``None``), and one more request of 16 bytes checks that the file *ends* with the
+  sync marker (a truncated file does not). So validation makes at most 2 requests (3 for a header over
+  64 KiB) whatever the file's size. ``max_block_reads=None`` walks every block (one 36-byte request per
+  block beyond the first read: the exact count that :func:`~airflow_provider_arize.files.count_rows`
+  uses); a number allows that many requests.
 
 Block data is never decoded, so every codec is accepted.
 """
@@ -42,13 +45,12 @@ from .layout import (
 )
 from .readers import RangeReader
 
-__all__ = ["FIRST_READ_BYTES", "MAX_BLOCKS", "MAX_HEADER_BYTES", "avro_column_type", "inspect_avro"]
+__all__ = ["FIRST_READ_BYTES", "MAX_HEADER_BYTES", "avro_column_type", "inspect_avro"]
 
 MAGIC = b"Obj\x01"
 SYNC_SIZE = 16
 FIRST_READ_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 1024 * 1024
-MAX_BLOCKS = 1024
 _MAX_VARINT = 10  # bytes of a zig-zag encoded 64-bit long
 
 
@@ -101,22 +103,35 @@ def _parse_header(buf: bytes) -> tuple[dict[str, bytes], bytes, int]:
 
 
 class _Window:
-    """The last chunk read, so that nearby reads cost no request."""
+    """The last chunk read, so that nearby reads cost no request; ``fetches`` counts the requests."""
 
     def __init__(self, reader: RangeReader, start: int, data: bytes) -> None:
         self.reader = reader
         self.start = start
         self.data = data
+        self.fetches = 0
+
+    def holds(self, offset: int, length: int) -> bool:
+        end = min(offset + length, self.reader.size)
+        return self.start <= offset and end <= self.start + len(self.data)
 
     def get(self, offset: int, length: int, fetch: int) -> bytes:
         end = min(offset + length, self.reader.size)
-        if not (self.start <= offset and end <= self.start + len(self.data)):
+        if not self.holds(offset, length):
             self.start, self.data = offset, self.reader.read(offset, max(length, fetch))
+            self.fetches += 1
         return self.data[offset - self.start : end - self.start]
 
 
-def inspect_avro(reader: RangeReader, max_blocks: int | None = MAX_BLOCKS) -> FileLayout:
-    """Columns and row count of an Avro object container file (see the module docstring)."""
+class _OutOfBudget(Exception):
+    """The block walk needs a request beyond its budget."""
+
+
+def inspect_avro(reader: RangeReader, max_block_reads: int | None = 0) -> FileLayout:
+    """Columns and row count of an Avro object container file (see the module docstring).
+
+    ``max_block_reads``: requests the block walk may make beyond the first read (``None``: no limit).
+    """
     size = reader.size
     chunk = reader.read(0, min(size, FIRST_READ_BYTES))
     if not chunk.startswith(MAGIC):
@@ -142,17 +157,35 @@ def inspect_avro(reader: RangeReader, max_blocks: int | None = MAX_BLOCKS) -> Fi
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileValidationError(f"corrupt Avro header: avro.schema is not JSON ({exc})") from None
     columns = _record_columns(schema)
-    rows = _walk_blocks(_Window(reader, 0, chunk), first_block, sync, max_blocks)
+    window = _Window(reader, 0, chunk)
+    try:
+        rows: int | None = _walk_blocks(window, first_block, sync, max_block_reads)
+    except _OutOfBudget:
+        rows = None
+        _check_ends_with_sync(reader, sync)
     return FileLayout(columns=columns, row_count=rows, format=FileFormat.AVRO)
 
 
-def _walk_blocks(window: _Window, pos: int, sync: bytes, max_blocks: int | None) -> int | None:
+def _check_ends_with_sync(reader: RangeReader, sync: bytes) -> None:
+    """A complete Avro file ends with its sync marker (after the last block); one 16-byte request."""
+    if reader.read(reader.size - SYNC_SIZE, SYNC_SIZE) != sync:
+        raise FileValidationError(
+            f"Avro file is truncated or corrupt: it does not end with its sync marker ({reader.size} bytes)"
+        )
+
+
+def _walk_blocks(window: _Window, pos: int, sync: bytes, max_reads: int | None) -> int:
+    """The rows of every block from ``pos``; raises ``_OutOfBudget`` before a read beyond ``max_reads``."""
     size = window.reader.size
-    rows = blocks = 0
+
+    def get(offset: int, length: int) -> bytes:
+        if max_reads is not None and not window.holds(offset, length) and window.fetches >= max_reads:
+            raise _OutOfBudget
+        return window.get(offset, length, SYNC_SIZE + 2 * _MAX_VARINT)
+
+    rows = 0
     while pos < size:
-        if max_blocks is not None and blocks >= max_blocks:
-            return None
-        header = window.get(pos, 2 * _MAX_VARINT, SYNC_SIZE + 2 * _MAX_VARINT)
+        header = get(pos, 2 * _MAX_VARINT)
         try:
             count, used = _read_long(header, 0)
             nbytes, used = _read_long(header, used)
@@ -167,13 +200,12 @@ def _walk_blocks(window: _Window, pos: int, sync: bytes, max_blocks: int | None)
             raise FileValidationError(
                 f"Avro file is truncated: the block at offset {pos} runs past the end ({size} bytes)"
             )
-        marker = window.get(data_end, SYNC_SIZE + 2 * _MAX_VARINT, SYNC_SIZE + 2 * _MAX_VARINT)
+        marker = get(data_end, SYNC_SIZE + 2 * _MAX_VARINT)
         if marker[:SYNC_SIZE] != sync:
             raise FileValidationError(
                 f"corrupt Avro file: sync marker mismatch after the block at offset {pos}"
             )
         rows += count
-        blocks += 1
         pos = data_end + SYNC_SIZE
     return rows
 

@@ -7,11 +7,11 @@ format      bytes read
 ==========  ====================================================================================
 Parquet     8 + footer (2 requests)
 Arrow file  10 + footer + each record batch's message header (2 + batches requests; row count
-            ``None`` above 1024 batches)
+            ``None`` above 16 batches, and then no batch header is read)
 Arrow       8 + the schema message (2 requests); row count ``None``
 stream
-Avro        64 KiB (more only for a header over 64 KiB, at most 1 MiB) + 36 bytes per block beyond
-            that first read (row count ``None`` above 1024 blocks)
+Avro        64 KiB (more only for a header over 64 KiB, at most 1 MiB), and the last 16 bytes (the
+            sync marker) when the blocks go on past that first read; row count ``None`` then
 CSV         64 KiB (more only for a header line over 64 KiB, at most 1 MiB); row count ``None``
 ==========  ====================================================================================
 """
@@ -58,7 +58,7 @@ def count_rows(reader: RangeReader, fmt: FileFormat | str | None = None) -> int:
     if fmt is FileFormat.CSV:
         return count_csv_rows(reader)
     if fmt is FileFormat.AVRO:
-        rows = inspect_avro(reader, max_blocks=None).row_count
+        rows = inspect_avro(reader, max_block_reads=None).row_count
     elif fmt is FileFormat.ARROW:
         rows = inspect_arrow(reader, max_batches=None).row_count
         if rows is None:  # a stream

@@ -1,5 +1,5 @@
-"""Validation reads a small, size-independent number of bytes: Parquet and Arrow IPC footers, Avro block
-headers, a CSV sample."""
+"""Validation reads a small, size-independent number of bytes: Parquet and Arrow IPC footers (and up to
+16 record batch headers), the Avro header and last 16 bytes, a CSV sample."""
 
 from __future__ import annotations
 
@@ -83,30 +83,50 @@ def test_arrow_file_reads_footer_and_batch_headers(files: dict[str, Path]) -> No
     assert report.requests == 2 + 5  # trailer, footer, 5 record batch headers (250k rows each)
 
 
-def test_avro_reads_block_headers_only() -> None:
-    table = (
-        _table(20_000)
-        .select(["prediction_id", "ts", "score"])
-        .set_column(0, "prediction_id", pa.array([f"p{i}" for i in range(20_000)]))
-    )
-    data = avro_bytes(table, block_rows=500)  # 40 blocks of about 15 KiB
-    reader = BytesReader(data, "x.avro")
-    report = validate_file(reader, {"predictionId": "prediction_id", "predictionScore": "score"})
-    assert report.ok and report.row_count == 20_000
-    first_read = 64 * 1024
-    blocks_beyond = 40 - first_read // (len(data) // 40)
-    assert report.requests <= 1 + blocks_beyond
-    assert report.bytes_read <= first_read + 36 * blocks_beyond
+def _avro(rows: int, block_rows: int) -> bytes:
+    table = pa.table({"prediction_id": [f"p{i}" for i in range(rows)], "score": [0.5] * rows})
+    return avro_bytes(table, block_rows=block_rows)
 
 
-def test_avro_walk_is_capped_at_1024_blocks() -> None:
-    table = pa.table({"prediction_id": [f"p{i}" for i in range(3000)], "score": [0.5] * 3000})
-    data = avro_bytes(table, block_rows=1)  # 3000 one-row blocks
-    reader = BytesReader(data, "x.avro")
-    report = validate_file(reader, {"predictionId": "prediction_id", "predictionScore": "score"})
-    assert report.ok and report.row_count is None  # more blocks than the walk reads
-    assert report.bytes_read < 64 * 1024 + 36 * 1024
-    assert count_rows(BytesReader(data, "x.avro")) == 3000
+AVRO_SCHEMA = {"predictionId": "prediction_id", "predictionScore": "score"}
+
+
+@pytest.mark.parametrize(("rows", "block_rows"), [(20_000, 500), (60_000, 1), (200_000, 100)])
+def test_avro_reads_its_header_and_its_last_16_bytes_at_any_size(rows: int, block_rows: int) -> None:
+    data = _avro(rows, block_rows)
+    assert len(data) > 4 * 64 * 1024
+    report = validate_file(BytesReader(data, "x.avro"), AVRO_SCHEMA)
+    assert report.ok, report.describe()
+    assert report.row_count is None  # blocks beyond the first read are not walked
+    assert (report.requests, report.bytes_read) == (2, 64 * 1024 + 16)
+    assert count_rows(BytesReader(data, "x.avro")) == rows  # the exact walk, on request
+
+
+def test_small_avro_is_counted_from_the_first_read() -> None:
+    data = _avro(2_000, 100)
+    assert len(data) < 64 * 1024
+    report = validate_file(BytesReader(data, "x.avro"), AVRO_SCHEMA)
+    assert report.ok and report.row_count == 2_000
+    assert (report.requests, report.bytes_read) == (1, len(data))
+
+
+def test_avro_truncated_past_the_first_read_is_named() -> None:
+    data = _avro(20_000, 500)
+    report = validate_file(BytesReader(data[: len(data) - 7], "cut.avro"), AVRO_SCHEMA)
+    assert not report.ok
+    assert "Avro file is truncated or corrupt: it does not end with its sync marker" in report.problems_text()
+    assert report.requests == 2
+
+
+def test_arrow_file_with_many_batches_reads_no_batch_header(tmp_path: Path) -> None:
+    table = _table(34_000)
+    path = tmp_path / "many.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        for batch in table.to_batches(max_chunksize=2_000):  # 17 batches: one over the cap
+            writer.write_batch(batch)
+    report = _validate(path)
+    assert report.row_count is None and report.requests == 2
+    assert count_rows(LocalFileReader(path)) == 34_000
 
 
 def test_csv_reads_one_64_kib_sample() -> None:
