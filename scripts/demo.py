@@ -9,12 +9,18 @@ them, print what happened.
 * BigQuery and Databricks: connections whose project / host / HTTP path / token feed the jobs' table
   configs; nothing is sent to Google or Databricks.
 
-State lives under ``.demo/`` (Airflow home with a SQLite metadata DB, the emulator's SQLite file); each
-run starts from a fresh emulator. Exits non-zero if any DAG run fails.
+State lives under ``.demo/`` (``--home`` picks another folder): the Airflow home with a SQLite metadata
+DB, the emulator's SQLite file, and one log per DAG under ``logs/``. Each run starts from a fresh
+emulator. Exits non-zero if any DAG run fails.
+
+The Arize key, the Databricks token and the Snowflake password are recognisable strings
+(:data:`DEMO_SECRETS`), so that anyone can grep the output, the logs and the metadata DB for them:
+``tests/e2e/test_demo_secrets.py`` does exactly that after a full run.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -32,6 +38,8 @@ DAGS = ROOT / "example_dags"
 #: Recognisable secrets, so a reader can grep logs and confirm they never appear in them.
 DEMO_API_KEY = "demo-arize-key-9f3c2e71"
 DEMO_DATABRICKS_TOKEN = "dapi-demo-token-5b8e04aa"
+DEMO_SNOWFLAKE_PASSWORD = "snow-demo-pass-61d0c2f9"
+DEMO_SECRETS = (DEMO_API_KEY, DEMO_DATABRICKS_TOKEN, DEMO_SNOWFLAKE_PASSWORD)
 
 
 @contextlib.contextmanager
@@ -94,11 +102,15 @@ def _stage_inference_files(s3: Any, ingestion_key: str) -> None:
     print(f"== s3://{bucket}: predictions of {yesterday}, actuals of {earlier}", flush=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=DEMO, help="where the demo keeps its state (.demo)")
+    home: Path = parser.parse_args(argv).home.resolve()
+
     from airflow_provider_arize.dag_testing import configure_local_airflow
 
-    shutil.rmtree(DEMO / "emulator", ignore_errors=True)
-    configure_local_airflow(DEMO / "airflow", DAGS)
+    shutil.rmtree(home / "emulator", ignore_errors=True)
+    configure_local_airflow(home / "airflow", DAGS)
 
     from airflow_provider_arize.dag_testing import (
         arize_connection_uri_env,
@@ -111,20 +123,20 @@ def main() -> int:
     from airflow_provider_arize.local_services import FakeS3Server, FakeSnowflakeServer
 
     started = time.monotonic()
-    print("== migrating the Airflow metadata DB (.demo/airflow)", flush=True)
+    print(f"== migrating the Airflow metadata DB ({home / 'airflow'})", flush=True)
     migrate_metadata_db()
-    (DEMO / "emulator").mkdir(parents=True, exist_ok=True)
+    (home / "emulator").mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         s3 = stack.enter_context(FakeS3Server())
         print(f"== local S3 (moto) at {s3.endpoint_url}", flush=True)
-        snowflake = stack.enter_context(FakeSnowflakeServer())
+        snowflake = stack.enter_context(FakeSnowflakeServer(password=DEMO_SNOWFLAKE_PASSWORD))
         stack.enter_context(snowflake.trusted())  # this process and the emulator trust its certificate
         print(
             f"== local Snowflake (fakesnow over TLS) at https://{snowflake.host}:{snowflake.port}", flush=True
         )
         emulator = stack.enter_context(
             EmulatorProcess(
-                db_path=DEMO / "emulator" / "arize.sqlite3",
+                db_path=home / "emulator" / "arize.sqlite3",
                 api_key=DEMO_API_KEY,
                 warehouses={"snowflake": {snowflake.account: snowflake.emulator_warehouse()}},
                 s3=s3.emulator_s3(),
@@ -147,7 +159,7 @@ def main() -> int:
         for dag_file in sorted(DAGS.glob("example_*.py")):
             print(f"== running {dag_file.name}", flush=True)
             t0 = time.monotonic()
-            log_file = DEMO / "logs" / f"{dag_file.stem}.log"
+            log_file = home / "logs" / f"{dag_file.stem}.log"
             with _output_to(log_file):
                 report = run_dag(load_dag(dag_file))
             reports.append(report)

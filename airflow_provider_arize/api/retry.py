@@ -19,7 +19,9 @@ Exceptions: ``httpx.ConnectError``, ``httpx.ConnectTimeout`` and ``httpx.PoolTim
 never left the client -> ``RETRY_SAFE``. Every other ``httpx.TransportError`` (read/write timeouts, a
 connection dropped mid-exchange, protocol errors from the server) may have happened after the server
 received the request -> ``RETRY_AMBIGUOUS``. ``httpx.UnsupportedProtocol`` and
-``httpx.LocalProtocolError`` are client-side configuration problems -> ``FATAL``.
+``httpx.LocalProtocolError`` are client-side configuration problems -> ``FATAL``, and so is a failed TLS
+certificate verification (an ``ssl.SSLCertVerificationError`` anywhere in the exception's chain, reason
+:data:`TLS_VERIFY_FAILED`): no retry can make an untrusted certificate trusted.
 
 :func:`should_retry` turns an outcome into a decision: ``RETRY_SAFE`` is retried for every call,
 ``RETRY_AMBIGUOUS`` only for idempotent calls (queries, dry runs, pause/start/delete/update); a
@@ -33,6 +35,7 @@ import enum
 import math
 import random
 import re
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -240,11 +243,26 @@ def classify_response(status_code: int, errors: Sequence[Mapping[str, Any]] | No
 
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _CLIENT_SIDE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+#: The reason of a classification for a failed TLS certificate verification.
+TLS_VERIFY_FAILED = "TLS certificate verification failed"
+
+
+def _tls_verification_failed(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def classify_exception(exc: BaseException) -> Classification:
     """Classify an exception raised while sending a request or reading its response."""
     reason = type(exc).__name__
+    if _tls_verification_failed(exc):
+        return Classification(Outcome.FATAL, ArizeConfigError, TLS_VERIFY_FAILED)
     if isinstance(exc, _NEVER_SENT):
         return Classification(Outcome.RETRY_SAFE, ArizeTransientError, reason)
     if isinstance(exc, _CLIENT_SIDE):

@@ -63,6 +63,7 @@ from airflow_provider_arize.api.errors import (
     format_graphql_errors,
 )
 from airflow_provider_arize.api.retry import (
+    TLS_VERIFY_FAILED,
     Classification,
     Outcome,
     RetryPolicy,
@@ -488,6 +489,14 @@ class _Core:
                 "Developer Access is on for its user, and that mutations are enabled for the account.",
                 status_code=status,
                 errors=result.errors,
+                operation_name=operation_name,
+            )
+        if c.error_type is ArizeConfigError and c.reason == TLS_VERIFY_FAILED:
+            return ArizeConfigError(
+                f"Arize {operation_name} could not be sent: {TLS_VERIFY_FAILED} for {self.url} ({exc_text}). "
+                "Trust the server's CA with the connection's ca_bundle extra; verify=false turns "
+                "verification off (logged as a warning; for a local emulator only)",
+                field="verify",
                 operation_name=operation_name,
             )
         if c.error_type is ArizeConfigError:

@@ -68,7 +68,11 @@ class FakeSnowflakeServer:
     password = "fake-password"  # a fixed fake: fakesnow accepts any credentials
     host = _HOST
 
-    def __init__(self, *, startup_timeout: float = 10.0, log_level: str = "warning") -> None:
+    def __init__(
+        self, *, startup_timeout: float = 10.0, log_level: str = "warning", password: str | None = None
+    ) -> None:
+        if password is not None:
+            self.password = password  # e.g. a recognisable one, to prove it reaches no log
         self.startup_timeout = startup_timeout
         self.log_level = log_level
         self.port = 0
