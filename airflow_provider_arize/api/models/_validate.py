@@ -53,12 +53,14 @@ def text_tuple(field: str, value: object) -> tuple[str, ...] | None:
 
 
 def reject_unknown_keys(kind: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
-    """Raise naming the first key of ``data`` that is not in ``known``."""
+    """Raise naming the first key of ``data`` that is not in ``known`` (the error's ``field`` is that key,
+    or ``kind`` when the key is blank or not a string)."""
     allowed = set(known)
     for key in data:
         if key not in allowed:
+            field = key if isinstance(key, str) and key.strip() else kind
             raise ArizeConfigError(
-                f"unknown {kind} field {key!r}; expected one of {', '.join(sorted(allowed))}", field=key
+                f"unknown {kind} field {key!r}; expected one of {', '.join(sorted(allowed))}", field=field
             )
 
 

@@ -53,7 +53,7 @@ class FileLocation:
         object.__setattr__(self, "prefix", prefix)
         if self.blob_store == "Azure" and self.azure_storage_identifier is None:
             raise ArizeConfigError(
-                "Azure file jobs need azure_storage_identifier (tenant and account)",
+                "Azure file jobs need azureStorageIdentifier (azure_storage_identifier: tenant and account)",
                 field="azureStorageIdentifier",
             )
 
@@ -61,7 +61,10 @@ class FileLocation:
     def from_uri(cls, uri: str, **kwargs: Any) -> FileLocation:
         """Split ``s3://bucket/some/prefix/`` (or ``gs://``, ``az://``) into store, bucket and prefix."""
         text = require_text("uri", uri)
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError as exc:  # e.g. an unbalanced "[" in the authority
+            raise ArizeConfigError(f"uri {text!r} is not a valid URI ({exc})", field="uri") from None
         store = _SCHEMES.get(parts.scheme.lower())
         if store is None:
             raise ArizeConfigError(

@@ -268,6 +268,8 @@ def _normalise_keys(kind: str, data: Mapping[str, Any], cls: type[Any]) -> dict[
         snake = key if key in names else _camel_to_snake(key)
         if snake not in names:
             known = ", ".join(sorted(snake_to_camel(n) for n in names))
-            raise ArizeConfigError(f"unknown {kind} field {key!r}; expected one of {known}", field=key)
+            raise ArizeConfigError(
+                f"unknown {kind} field {key!r}; expected one of {known}", field=key if key.strip() else kind
+            )
         out[snake] = value
     return out

@@ -187,7 +187,9 @@ def table_config_for(table_store: str, config: TableConfig | Mapping[str, Any]) 
             )
         return config
     if not isinstance(config, Mapping):
-        raise ArizeConfigError(f"table config must be a mapping, got {config!r}", field="tableConfig")
+        raise ArizeConfigError(
+            f"tableConfig must be a mapping, got {type(config).__name__}", field="tableConfig"
+        )
     return cls.from_mapping(config)
 
 

@@ -1,0 +1,51 @@
+"""Hypothesis strategies for hostile input: wrong types, blank and control-character strings, huge
+strings, nested junk, next to values that are valid, so that both branches (accepted, rejected) run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from hypothesis import strategies as st
+
+#: Any JSON-ish value, nested a little.
+json_values: st.SearchStrategy[Any] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+#: Strings a user or a template could produce: names, blanks, whitespace, control characters, long ones.
+odd_text = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "\t\n", "\x00", "None", "null", "{{ ds }}", "a/b", "🙂", "x" * 5000]),
+)
+
+
+def maybe(valid: st.SearchStrategy[Any], weight_valid: int = 3) -> st.SearchStrategy[Any]:
+    """Mostly ``valid``, sometimes anything."""
+    return st.one_of(*([valid] * weight_valid), odd_text, json_values)
+
+
+names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,15}", fullmatch=True)
+
+timezones = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))])
+aware_datetimes = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=timezones
+)
+naive_datetimes = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30))
+timestamps: st.SearchStrategy[Any] = st.one_of(
+    aware_datetimes,
+    naive_datetimes,
+    aware_datetimes.map(lambda d: d.isoformat()),
+    naive_datetimes.map(lambda d: d.isoformat()),
+    aware_datetimes.map(lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+    odd_text,
+    json_values,
+)
