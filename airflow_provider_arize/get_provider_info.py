@@ -76,6 +76,7 @@ def get_provider_info() -> dict[str, Any]:
                     f"{_PKG}.operators.file_jobs",
                     f"{_PKG}.operators.file_validation",
                     f"{_PKG}.operators.s3_access",
+                    f"{_PKG}.operators.s3_events",
                 ],
             }
         ],
@@ -96,6 +97,7 @@ def get_provider_info() -> dict[str, Any]:
                     f"{_PKG}.triggers.table_run",
                     f"{_PKG}.triggers.file_ingestion",
                     f"{_PKG}.triggers.s3_new_files",
+                    f"{_PKG}.triggers.s3_events",
                 ],
             }
         ],

@@ -1,0 +1,259 @@
+"""Event-driven detection of new files: long-poll the SQS queue a bucket's event notifications go to, and
+fire one event per batch of new files, for an Airflow asset watcher (no listing of the bucket at all).
+
+Operational contract:
+
+* **Use.** As the trigger of an ``AssetWatcher`` (see
+  :func:`airflow_provider_arize.operators.s3_events.arize_s3_events_asset`): every event it fires becomes
+  an asset event, which starts the DAG runs scheduled on the asset. It runs until the triggerer cancels
+  it and fires only ``success`` events carrying files; set the bucket up with
+  :func:`airflow_provider_arize.s3.notifications.configure_bucket_notifications`. One queue per watcher:
+  the trigger deletes every message it reads, including those for other buckets or keys outside its
+  filter, so two consumers of one queue would take each other's messages.
+* **Kwargs** are small and JSON-serialisable: the queue URL, the bucket and key filter, the AWS
+  connection id (never credentials), and the polling settings.
+* **Requests.** ``ReceiveMessage`` long polls (``wait_time_seconds``, up to SQS's 20 s: an idle queue
+  costs 3 requests a minute and a message is received as soon as it arrives); after a non-empty receive,
+  more ``ReceiveMessage`` calls without waiting gather up to ``max_messages`` messages into the same
+  event; then ``DeleteMessageBatch`` (10 messages a request). No S3 request at all.
+* **Event.** ``{"status": "success", "bucket", "prefix", "files": [...], "counts": {...}, "message"}``:
+  ``files`` as :class:`~airflow_provider_arize.sensors.s3_new_files.ArizeS3NewFilesSensor` returns them
+  (see :mod:`airflow_provider_arize.s3.event_messages` for decoding, filtering, and duplicates within a
+  batch); ``counts`` says how many messages were test events, malformed, ignored, duplicates. A batch
+  with no file (only S3's test event, say) fires nothing; its messages are deleted.
+* **Delivery: at least once from S3 to the trigger, at most once from the trigger to the metadata
+  database.** Messages are deleted right *after* the event is handed to the triggerer, and before the
+  triggerer has written the asset event to the metadata database (it does so within its next loop, about a
+  second): a triggerer that dies in that window loses those files' event (the listing sensor with
+  ``first_run="all"`` would still find them). A trigger stopped before the hand-off deletes nothing: the
+  messages become visible again after the queue's visibility timeout and are read again. So may a
+  message taken by a long poll the trigger was cancelled in (triggerer shutdown, trigger reassigned):
+  SQS can still hand it to the abandoned request (moto's server does), and it is delayed by the
+  visibility timeout, not lost.
+* **Duplicates.** SQS may deliver a message twice. Within a batch files count once per ``(key, eTag)``;
+  across batches the trigger remembers the fingerprints (key, ETag, event time) of the last
+  :data:`REMEMBERED_FILES` files it reported and drops repeats (memory only: after a triggerer restart a
+  redelivered message starts one more DAG run with the same file). Messages whose deletion fails are
+  logged and will be delivered again, the same way.
+* **Errors.** Every failure of a receive or a delete (throttling, a dropped connection, a missing queue,
+  access denied) is logged (an error when retrying cannot help) and retried with the connection opened
+  anew after 2, 4, 8... seconds, at most ``max_backoff``: a watcher that returned would be restarted by the
+  triggerer at once, so it rides out failures instead.
+* **Stock alternative.** ``MessageQueueTrigger(scheme="sqs", sqs_queue=...)`` (common-messaging) runs the
+  Amazon provider's ``SqsSensorTrigger``: one receive per ``waiter_delay`` (default 60 s, sleeping that long
+  after an empty receive), messages deleted *before* the event is handed over, an event for every batch
+  (S3's test event included), its payload the raw messages. Importing it at DAG-parse time also loads every
+  queue provider (boto3 included); this module imports the Amazon hook only when the trigger runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Final
+
+from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+#: ``ReceiveMessage``'s most messages per request, and ``DeleteMessageBatch``'s most entries.
+SQS_BATCH: Final = 10
+#: SQS's longest long poll (seconds).
+MAX_WAIT_TIME_SECONDS: Final = 20
+#: Reported files remembered to drop redelivered messages (fingerprints of 12 hex characters).
+REMEMBERED_FILES: Final = 4096
+#: Default of ``max_file_size``: Arize's per-file limit.
+DEFAULT_MAX_FILE_SIZE: Final = 1_000_000_000
+
+
+class ArizeS3EventsTrigger(BaseEventTrigger):
+    """Fire one event per batch of new files announced on ``queue_url`` (see the module docstring).
+
+    :param queue_url: the SQS queue's URL.
+    :param bucket: the bucket whose events count.
+    :param prefix: literal key prefix (``""``: the whole bucket).
+    :param patterns: fnmatch globs on the key relative to the prefix (as the new-files sensor's).
+    :param suffixes: suffixes, case-insensitive (as the new-files sensor's).
+    :param aws_conn_id: the AWS connection.
+    :param region_name: the queue's region (default: the connection's).
+    :param wait_time_seconds: long-poll wait of each receive (1 to 20 s).
+    :param max_messages: most messages gathered into one event (at least 1).
+    :param visibility_timeout: seconds the received messages stay hidden from other receives (default:
+        the queue's); must cover the time between receiving and deleting them.
+    :param max_file_size: files above this many bytes are flagged ``oversized``.
+    :param max_backoff: longest wait between retries after a failure (seconds).
+    """
+
+    def __init__(
+        self,
+        *,
+        queue_url: str,
+        bucket: str,
+        prefix: str = "",
+        patterns: Sequence[str] | None = None,
+        suffixes: Sequence[str] | None = None,
+        aws_conn_id: str | None = "aws_default",
+        region_name: str | None = None,
+        wait_time_seconds: int = MAX_WAIT_TIME_SECONDS,
+        max_messages: int = 100,
+        visibility_timeout: int | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        max_backoff: float = 300.0,
+    ) -> None:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.s3.filters import KeyFilter
+
+        super().__init__()  # type: ignore[no-untyped-call]
+        if not isinstance(queue_url, str) or not queue_url.startswith(("https://", "http://")):
+            raise ArizeConfigError(f"queue_url must be the queue's URL, got {queue_url!r}", field="queue_url")
+        if not 1 <= int(wait_time_seconds) <= MAX_WAIT_TIME_SECONDS:
+            raise ArizeConfigError(
+                f"wait_time_seconds must be 1 to {MAX_WAIT_TIME_SECONDS}, got {wait_time_seconds!r}",
+                field="wait_time_seconds",
+            )
+        if int(max_messages) < 1:
+            raise ArizeConfigError(
+                f"max_messages must be at least 1, got {max_messages!r}", field="max_messages"
+            )
+        key_filter = KeyFilter.of(bucket, prefix, patterns, suffixes)  # validates
+        self.queue_url = queue_url
+        self.bucket = key_filter.bucket
+        self.prefix = key_filter.prefix
+        self.patterns = list(key_filter.patterns)
+        self.suffixes = list(key_filter.suffixes)
+        self.aws_conn_id = aws_conn_id
+        self.region_name = region_name
+        self.wait_time_seconds = int(wait_time_seconds)
+        self.max_messages = int(max_messages)
+        self.visibility_timeout = visibility_timeout
+        self.max_file_size = int(max_file_size)
+        self.max_backoff = float(max_backoff)
+        self._reported: OrderedDict[str, None] = OrderedDict()
+        self._failures = 0
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "queue_url": self.queue_url,
+                "bucket": self.bucket,
+                "prefix": self.prefix,
+                "patterns": self.patterns,
+                "suffixes": self.suffixes,
+                "aws_conn_id": self.aws_conn_id,
+                "region_name": self.region_name,
+                "wait_time_seconds": self.wait_time_seconds,
+                "max_messages": self.max_messages,
+                "visibility_timeout": self.visibility_timeout,
+                "max_file_size": self.max_file_size,
+                "max_backoff": self.max_backoff,
+            },
+        )
+
+    # -- one batch ---------------------------------------------------------------------------------------
+
+    async def receive(self, client: Any) -> list[dict[str, Any]]:
+        """One long poll, then quick receives while messages keep coming, up to ``max_messages``."""
+        messages: list[dict[str, Any]] = []
+        wait = self.wait_time_seconds
+        while len(messages) < self.max_messages:
+            request: dict[str, Any] = {
+                "QueueUrl": self.queue_url,
+                "MaxNumberOfMessages": min(SQS_BATCH, self.max_messages - len(messages)),
+                "WaitTimeSeconds": wait,
+            }
+            if self.visibility_timeout is not None:
+                request["VisibilityTimeout"] = int(self.visibility_timeout)
+            got = (await client.receive_message(**request)).get("Messages") or []
+            if not got:
+                break
+            messages.extend(got)
+            wait = 0
+        return messages
+
+    async def delete(self, client: Any, messages: Sequence[dict[str, Any]]) -> int:
+        """Delete ``messages``; the number that could not be (they will be delivered again)."""
+        failed = 0
+        for start in range(0, len(messages), SQS_BATCH):
+            chunk = messages[start : start + SQS_BATCH]
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)]
+            response = await client.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            for failure in response.get("Failed") or ():
+                failed += 1
+                self.log.warning(
+                    "Could not delete SQS message %s (%s): it will be delivered again",
+                    chunk[int(failure["Id"])].get("MessageId"),
+                    failure.get("Code"),
+                )
+        return failed
+
+    def new_files_event(self, messages: Sequence[dict[str, Any]]) -> TriggerEvent | None:
+        """The event for a batch of messages, or ``None`` when it announces no file not yet reported."""
+        from dataclasses import replace
+
+        from airflow_provider_arize.s3.event_messages import files_from_messages
+        from airflow_provider_arize.s3.filters import KeyFilter
+
+        key_filter = KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
+        batch = files_from_messages(messages, bucket=self.bucket, key_filter=key_filter, logger=self.log)
+        fresh = tuple(f for f in batch.files if f.fingerprint not in self._reported)
+        if len(fresh) < len(batch.files):
+            self.log.info(
+                "Dropped %d files already reported (redelivered messages)", len(batch.files) - len(fresh)
+            )
+            batch = replace(batch, files=fresh, duplicates=batch.duplicates + len(batch.files) - len(fresh))
+        self.log.info("SQS batch from %s: %s", self.queue_url, batch.summary())
+        if not batch.files:
+            return None
+        for file in batch.files:
+            self._reported[file.fingerprint] = None
+        while len(self._reported) > REMEMBERED_FILES:
+            self._reported.popitem(last=False)
+        return TriggerEvent(  # type: ignore[no-untyped-call]
+            {
+                "status": "success",
+                "bucket": self.bucket,
+                "prefix": self.prefix,
+                "files": batch.describe(self.max_file_size),
+                "counts": batch.counts(),
+                "message": f"{batch.summary()} in {key_filter.describe()}",
+            }
+        )
+
+    # -- the loop ------------------------------------------------------------------------------------------
+
+    async def _events(self, client: Any) -> AsyncIterator[TriggerEvent]:
+        while True:
+            messages = await self.receive(client)
+            self._failures = 0
+            if not messages:
+                continue
+            event = self.new_files_event(messages)
+            if event is not None:
+                yield event  # handed to the triggerer before the messages are deleted
+            await self.delete(client, messages)
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        from airflow.providers.amazon.aws.hooks.sqs import SqsHook
+
+        from airflow_provider_arize.s3.listing import error_code, is_transient_error
+
+        hook = SqsHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)
+        self.log.info(
+            "Waiting for S3 event notifications of s3://%s/%s on %s", self.bucket, self.prefix, self.queue_url
+        )
+        while True:
+            try:
+                async with await hook.get_async_conn() as client:  # type: ignore[no-untyped-call]
+                    async for event in self._events(client):
+                        yield event
+            except Exception as exc:
+                self._failures += 1
+                delay = min(self.max_backoff, float(2 ** min(self._failures, 16)))
+                (self.log.warning if is_transient_error(exc) else self.log.error)(
+                    "Reading %s failed (%s: %s); retrying in %.0f s",
+                    self.queue_url,
+                    type(exc).__name__,
+                    error_code(exc) or str(exc)[:300],
+                    delay,
+                )
+                await asyncio.sleep(delay)
