@@ -73,14 +73,31 @@ def warehouse_connections_env(databricks_token: str = "dapi-local-example-token"
 
 
 @dataclass(frozen=True)
+class TaskInstanceOutcome:
+    """One task instance of a run: ``map_index`` is -1 for an unmapped task; ``tries`` is its last try
+    number (1 when the first try settled it); ``result`` its XCom ``return_value`` (``None`` if none)."""
+
+    task_id: str
+    map_index: int
+    state: str
+    tries: int
+    result: Any = None
+
+
+@dataclass(frozen=True)
 class DagRunReport:
-    """What happened in one DAG run: its state and each task's state."""
+    """What happened in one DAG run: its state and each task's state.
+
+    ``task_states``, ``task_tries`` and ``results`` are keyed by task id, so a mapped task shows one of
+    its instances there; ``instances`` has every task instance, mapped ones included.
+    """
 
     dag_id: str
     state: str
     task_states: dict[str, str]
     task_tries: dict[str, int] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    instances: tuple[TaskInstanceOutcome, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -111,14 +128,27 @@ def run_dag(dag: Any, **test_kwargs: Any) -> DagRunReport:
     tis = dag_run.get_task_instances()
     states = {ti.task_id: str(ti.state) for ti in tis}
     tries = {ti.task_id: int(ti.try_number or 0) for ti in tis}
-    return DagRunReport(dag.dag_id, str(dag_run.state), states, tries, _results(dag.dag_id, dag_run.run_id))
+    values = _results(dag.dag_id, dag_run.run_id)
+    instances = tuple(
+        TaskInstanceOutcome(
+            ti.task_id,
+            int(ti.map_index),
+            str(ti.state),
+            int(ti.try_number or 0),
+            values.get((ti.task_id, ti.map_index)),
+        )
+        for ti in sorted(tis, key=lambda ti: (ti.task_id, ti.map_index))
+    )
+    results = {task_id: value for (task_id, _), value in values.items()}
+    return DagRunReport(dag.dag_id, str(dag_run.state), states, tries, results, instances)
 
 
-def _results(dag_id: str, run_id: str) -> dict[str, Any]:
-    """Each task's return value (XCom ``return_value``) of one run, read from the metadata DB."""
+def _results(dag_id: str, run_id: str) -> dict[tuple[str, int], Any]:
+    """Each task instance's return value (XCom ``return_value``) of one run, by ``(task_id, map_index)``,
+    read from the metadata DB."""
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
 
     with create_session() as session:
         rows = session.scalars(XComModel.get_many(run_id=run_id, dag_ids=dag_id, key="return_value")).all()
-        return {row.task_id: XComModel.deserialize_value(row) for row in rows}
+        return {(row.task_id, int(row.map_index)): XComModel.deserialize_value(row) for row in rows}

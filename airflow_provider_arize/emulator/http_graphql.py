@@ -110,7 +110,7 @@ async def graphql_post(request: Request) -> Response:
 
     fault = state.faults.pick(name)
     if fault:
-        state.stats.fault(fault)
+        state.stats.fault(fault, name)
         log.info("injecting fault %s into operation %s", fault, name)
     if fault in ("http_500", "http_502", "http_503"):
         return error_response(int(fault[5:]), f"injected fault: HTTP {fault[5:]}")
@@ -150,6 +150,7 @@ async def graphql_post(request: Request) -> Response:
     if operation is None:
         return error_response(400, f"unknown operation {name!r}, or several operations and no operationName")
     cost = operation_cost(document, operation, variables)
+    state.stats.cost(name, cost)
     if cost > constants.MAX_QUERY_COMPLEXITY:
         return _data_error(
             f"query cost {cost} exceeds the maximum of {constants.MAX_QUERY_COMPLEXITY}; ask for fewer "

@@ -6,12 +6,16 @@ Shape of :meth:`Stats.snapshot`::
       "requests": {"total": 12, "by_operation": {"CreateJob": 3, "<anonymous>": 9},
                    "by_status": {"200": 10, "429": 1, "aborted": 1}},
       "faults": {"http_500": 1},
+      "faults_by_operation": {"CreateJob": {"http_500": 1}},
       "rate_limited": 1,
-      "mutations_committed": {"createTableImportJob": 2}
+      "mutations_committed": {"createTableImportJob": 2},
+      "max_cost_by_operation": {"PollImportJobs": 873}
     }
 
 Only ``/graphql`` requests are counted. ``aborted`` counts connections closed without a response
-(``reset`` and ``drop_after_commit``).
+(``reset`` and ``drop_after_commit``). ``faults_by_operation`` splits ``faults`` by GraphQL operation
+name (e.g. how many responses of a mutation were dropped after it committed). ``max_cost_by_operation``
+is the highest query cost computed for each operation, refused calls (cost above the limit) included.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ class Stats:
             self.by_operation: Counter[str] = Counter()
             self.by_status: Counter[str] = Counter()
             self.faults: Counter[str] = Counter()
+            self.faults_by_operation: dict[str, Counter[str]] = {}
             self.rate_limited = 0
             self.mutations: Counter[str] = Counter()
+            self.max_cost: dict[str, int] = {}
 
     def request(self, operation: str | None) -> None:
         with self._lock:
@@ -46,9 +52,10 @@ class Stats:
         with self._lock:
             self.by_status[str(status)] += 1
 
-    def fault(self, kind: str) -> None:
+    def fault(self, kind: str, operation: str | None = None) -> None:
         with self._lock:
             self.faults[kind] += 1
+            self.faults_by_operation.setdefault(operation or "<anonymous>", Counter())[kind] += 1
 
     def limited(self) -> None:
         with self._lock:
@@ -57,6 +64,11 @@ class Stats:
     def committed(self, mutation_field: str) -> None:
         with self._lock:
             self.mutations[mutation_field] += 1
+
+    def cost(self, operation: str | None, cost: int) -> None:
+        with self._lock:
+            name = operation or "<anonymous>"
+            self.max_cost[name] = max(cost, self.max_cost.get(name, 0))
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -67,6 +79,8 @@ class Stats:
                     "by_status": dict(self.by_status),
                 },
                 "faults": dict(self.faults),
+                "faults_by_operation": {op: dict(c) for op, c in self.faults_by_operation.items()},
                 "rate_limited": self.rate_limited,
                 "mutations_committed": dict(self.mutations),
+                "max_cost_by_operation": dict(self.max_cost),
             }

@@ -7,6 +7,7 @@ before the first request; a failing dry run fails the task with Arize's validati
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
@@ -14,6 +15,7 @@ from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelO
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
+    from airflow_provider_arize.api.client import CreateResult
     from airflow_provider_arize.api.models import TableConfig, TableImportJobSpec
 
 
@@ -114,6 +116,11 @@ class ArizeCreateTableImportJobOperator(_TableJobOperator):
     dry-run first and the task fails with Arize's message if it does not pass. A create whose response is
     lost is looked up, never blindly re-sent, so task retries never create a second job.
 
+    ``ingestion_parameters`` are applied right after the create, by a second request. If a try fails
+    after its create committed (the parameters may then be missing), a retry that finds the job created
+    since this DAG run started applies them; a job found otherwise keeps the parameters it has (a later
+    task may have tuned them).
+
     Pushes to XCom: ``arize_job_id`` (global id), ``arize_short_job_id``, ``arize_job_url``; returns the
     job summary (ids, status, table, url, ``created``).
     """
@@ -127,6 +134,14 @@ class ArizeCreateTableImportJobOperator(_TableJobOperator):
         if self.dry_run_first and self.hook.client.find_job("table", spec.identity) is None:
             self.dry_run_table(spec)
         outcome = self.hook.create_table_job(spec)
+        params = spec.ingestion_parameters
+        if params is not None and not params.is_empty() and _created_by_earlier_try(context, outcome):
+            self.log.info(
+                "Table import job %s was created by an earlier try of this task, which may have failed "
+                "before applying the ingestion parameters; applying them",
+                outcome.job.id,
+            )
+            outcome = replace(outcome, job=self.hook.update_ingestion_parameters(outcome.job.id, params))
         return self.report_create(context, outcome, "table", spec.table.fully_qualified_name)
 
 
@@ -191,6 +206,18 @@ class ArizeUpdateTableImportJobSchemaOperator(ArizeBaseOperator):
         job = self.hook.update_table_job_schema(str(self.job_id), ModelSchema.from_value(self.schema))
         self.log.info("Table import job %s schema updated", job.id)
         return self.publish_job(context, job)
+
+
+def _created_by_earlier_try(context: Context, outcome: CreateResult) -> bool:
+    """Whether this try found (not created) a job that an earlier try of this task created: it is a retry,
+    and the job was created after the DAG run started (no other task creates a job of the same identity).
+    """
+    if outcome.created:
+        return False
+    try_number = getattr(context.get("ti"), "try_number", None) or 1
+    started = getattr(context.get("dag_run"), "start_date", None)
+    created = outcome.job.created_at
+    return int(try_number) > 1 and started is not None and created is not None and created >= started
 
 
 def _int_or_none(value: object) -> int | None:

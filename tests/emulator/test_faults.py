@@ -66,6 +66,7 @@ def test_drop_after_commit_commits_then_drops(api: Api) -> None:
     assert stats["mutations_committed"] == {"createTableImportJob": 1}
     assert stats["faults"] == {"drop_after_commit": 1}
     assert stats["requests"]["by_status"] == {"aborted": 1}
+    assert stats["faults_by_operation"] == {"CreateTable": {"drop_after_commit": 1}}
     assert _create(api).status_code == 200  # the server keeps serving
 
 

@@ -1,0 +1,12 @@
+"""Fault storms: run the package's operators as real Airflow tasks against the Arize emulator while it
+injects faults, then count what Arize ended up with.
+
+* :mod:`.plan`: what a storm creates and triggers, and which faults it injects (:class:`StormPlan`).
+* :mod:`.dag`: the storm's DAG, built from a plan (and the DAG file ``dag.test()`` parses).
+* :mod:`.census`: the counts (duplicate jobs, windows triggered twice or lost, tasks retried...),
+  computed from the run report and the emulator's admin API; no I/O.
+* :mod:`.run`: :func:`~.run.run_storm` puts it together against a running emulator and local Snowflake.
+
+Used by ``tests/reliability/test_fault_storm.py`` (small scale) and ``benchmarks/bench_faults.py``
+(full scale). Nothing here is imported by the operators.
+"""
