@@ -39,6 +39,11 @@ Bounds and their price:
 First run (no state): ``first_run="all"`` reports every matching object under the prefix, whatever its
 age; ``first_run="none"`` reports nothing and returns a *baseline* (everything listed counts as seen),
 which the caller saves at once, so only objects that appear later are reported.
+
+This is the full-listing mode. The arrival-order mode (``keys_sort_by_arrival=True``, for keys that
+sort in the order they arrive) lists only after the last seen key and keeps a state of its own layout:
+:mod:`~airflow_provider_arize.s3.arrival`. Each mode refuses the other's state
+(:func:`checked_state_json`).
 """
 
 from __future__ import annotations
@@ -48,13 +53,24 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.s3.objects import FINGERPRINT_HEX_CHARS, S3Object, format_time, parse_time
 
+if TYPE_CHECKING:
+    from airflow_provider_arize.s3.arrival import ArrivalState
+
 #: Version of the stored state's JSON layout.
 STATE_VERSION: Final = 1
+#: Layout version of the arrival-order state (:mod:`~airflow_provider_arize.s3.arrival`): a number of its
+#: own, so that each mode refuses the other's state instead of misreading it, and so does a provider
+#: version that predates the arrival-order mode (it accepts version 1 only).
+ARRIVAL_STATE_VERSION: Final = 2
+_LAYOUTS: Final = {
+    STATE_VERSION: "a full-listing state (keys_sort_by_arrival=False)",
+    ARRIVAL_STATE_VERSION: "an arrival-order state (keys_sort_by_arrival=True)",
+}
 #: Most fingerprints a state keeps (see the module docstring for what happens beyond).
 MAX_RECENT: Final = 4000
 #: Largest serialised state: 4,000 fingerprints take 60,000 bytes, a prefix at most 1,024.
@@ -68,6 +84,44 @@ _TICK = timedelta(microseconds=1)
 class ArizeS3StateError(ArizeConfigError):
     """A stored detection state cannot be used: it belongs to another bucket/prefix, or it is not a
     state this version understands. Not retried: pass another ``state_id`` or delete the Variable."""
+
+
+def checked_state_json(
+    value: object, *, version: int, bucket: str, prefix: str, where: str
+) -> Mapping[str, Any]:
+    """A stored state (a dict or its JSON text) as a mapping, once checked to have layout ``version``
+    and to belong to ``bucket``/``prefix`` (``ArizeS3StateError`` otherwise, naming both sides).
+
+    ``where`` names the storage (e.g. the Variable) in messages.
+    """
+    if isinstance(value, str | bytes):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ArizeS3StateError(f"{where} does not hold JSON: {exc}", field="state_id") from exc
+    found = value.get("version") if isinstance(value, Mapping) else None
+    if not isinstance(value, Mapping) or type(found) is not int or found != version:
+        if type(found) is int and found in _LAYOUTS:
+            raise ArizeS3StateError(
+                f"{where} holds {_LAYOUTS[found]}, but this sensor keeps {_LAYOUTS[version]}. The two "
+                "modes remember different things, so neither reads the other's state. Give this sensor "
+                "its own state_id, or delete the Variable to start over (first_run then decides what the "
+                "first detection reports).",
+                field="state_id",
+            )
+        raise ArizeS3StateError(
+            f"{where} does not hold a version-{version} new-files state; delete it or pass another "
+            f"state_id (found {str(value)[:200]!r})",
+            field="state_id",
+        )
+    if value.get("bucket") != bucket or value.get("prefix") != prefix:
+        raise ArizeS3StateError(
+            f"{where} holds the state of s3://{value.get('bucket')}/{value.get('prefix')}, not of "
+            f"s3://{bucket}/{prefix}: two sensors share a state_id, or the bucket or prefix changed. "
+            "Give this sensor its own state_id (or delete the Variable to start over).",
+            field="state_id",
+        )
+    return value
 
 
 def _time_or_none(value: object, what: str) -> datetime | None:
@@ -120,24 +174,7 @@ class DetectionState:
 
         ``where`` names the storage (e.g. the Variable) in messages.
         """
-        if isinstance(value, str | bytes):
-            try:
-                value = json.loads(value)
-            except ValueError as exc:
-                raise ArizeS3StateError(f"{where} does not hold JSON: {exc}", field="state_id") from exc
-        if not isinstance(value, Mapping) or value.get("version") != STATE_VERSION:
-            raise ArizeS3StateError(
-                f"{where} does not hold a version-{STATE_VERSION} new-files state; delete it or pass another "
-                f"state_id (found {str(value)[:200]!r})",
-                field="state_id",
-            )
-        if value.get("bucket") != bucket or value.get("prefix") != prefix:
-            raise ArizeS3StateError(
-                f"{where} holds the state of s3://{value.get('bucket')}/{value.get('prefix')}, not of "
-                f"s3://{bucket}/{prefix}: two sensors share a state_id, or the bucket or prefix changed. "
-                "Give this sensor its own state_id (or delete the Variable to start over).",
-                field="state_id",
-            )
+        value = checked_state_json(value, version=STATE_VERSION, bucket=bucket, prefix=prefix, where=where)
         recent = value.get("recent") or []
         if not isinstance(recent, list) or not all(
             isinstance(h, str) and len(h) == FINGERPRINT_HEX_CHARS for h in recent
@@ -148,7 +185,7 @@ class DetectionState:
         return cls(bucket, prefix, watermark, horizon, frozenset(recent))
 
 
-def state_digest(state: DetectionState | None) -> str:
+def state_digest(state: DetectionState | ArrivalState | None) -> str:
     """A short digest of a state (``"none"`` for no state), to tell whether the stored state moved on."""
     if state is None:
         return "none"
@@ -157,17 +194,18 @@ def state_digest(state: DetectionState | None) -> str:
 
 @dataclass(frozen=True)
 class Detection:
-    """The outcome of one detection.
+    """The outcome of one detection (either mode).
 
     ``files``: the new files reported now, sorted by ``(last_modified, key)``; ``pending``: how many
     more new files wait for the next detection (``max_files``); ``state``: what to save once ``files``
     are delivered (for a baseline, save it at once); ``capped``: ``recent`` hit :data:`MAX_RECENT` and
-    the horizon was raised; ``baseline``: a ``first_run="none"`` baseline (``files`` is empty).
+    the horizon was raised (full-listing mode only); ``baseline``: a ``first_run="none"`` baseline
+    (``files`` is empty).
     """
 
     files: tuple[S3Object, ...]
     pending: int
-    state: DetectionState
+    state: DetectionState | ArrivalState
     capped: bool = False
     baseline: bool = False
 
@@ -194,6 +232,11 @@ def check_settings(settle_seconds: object, first_run: object, max_files: object)
             f"settle_seconds must be a positive number of seconds, got {settle_seconds!r}",
             field="settle_seconds",
         )
+    check_reporting(first_run, max_files)
+
+
+def check_reporting(first_run: object, max_files: object) -> None:
+    """Validate ``first_run`` and ``max_files``, the settings both modes share."""
     if first_run not in FIRST_RUN_MODES:
         raise ArizeConfigError(
             f"first_run must be one of {FIRST_RUN_MODES}, got {first_run!r}", field="first_run"

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from airflow_provider_arize.api.errors import ArizeResponseError
+from airflow_provider_arize.s3.arrival import ArrivalState
 from airflow_provider_arize.s3.detection import ArizeS3StateError, Detection, DetectionState, state_digest
 from airflow_provider_arize.s3.objects import S3Object
+from airflow_provider_arize.s3.state_store import parse_state
 
 #: The statuses a new-files trigger event may carry.
 NEW_FILES_EVENT_STATUSES: Final = frozenset({"success", "timeout", "error"})
@@ -27,7 +29,7 @@ NEW_FILES_EVENT_STATUSES: Final = frozenset({"success", "timeout", "error"})
 
 def success_event(
     detection: Detection,
-    base: DetectionState | None,
+    base: DetectionState | ArrivalState | None,
     *,
     max_file_size: int,
     deadline: float,
@@ -59,17 +61,20 @@ class NewFilesEvent:
     status: str
     message: str
     files: tuple[S3Object, ...] = ()
-    state: DetectionState | None = None
+    state: DetectionState | ArrivalState | None = None
     base_digest: str = ""
     pending: int = 0
     capped: bool = False
     deadline: float = 0.0
 
 
-def parse_event(event: object, *, bucket: str, prefix: str) -> NewFilesEvent:
+def parse_event(
+    event: object, *, bucket: str, prefix: str, keys_sort_by_arrival: bool = False
+) -> NewFilesEvent:
     """Check a trigger event on resume: a ``status`` from the fixed set, and for ``success`` a
-    well-formed file list and a state of ``bucket``/``prefix``. Anything else raises
-    ``ArizeResponseError`` (never silently accepted)."""
+    well-formed file list and a state of ``bucket``/``prefix`` in the layout of the mode
+    (``ArizeS3StateError`` otherwise). Anything else raises ``ArizeResponseError`` (never silently
+    accepted)."""
     if not isinstance(event, Mapping) or event.get("status") not in NEW_FILES_EVENT_STATUSES:
         raise ArizeResponseError(f"unexpected trigger event {event!r}"[:500])
     status, message = str(event["status"]), str(event.get("message"))
@@ -80,8 +85,12 @@ def parse_event(event: object, *, bucket: str, prefix: str) -> NewFilesEvent:
         if not isinstance(files, Sequence) or isinstance(files, str) or not files:
             raise ValueError("no files")
         parsed = tuple(S3Object.from_description(f) for f in files)
-        state = DetectionState.from_json(
-            event["state"], bucket=bucket, prefix=prefix, where="the trigger event"
+        state = parse_state(
+            event["state"],
+            bucket=bucket,
+            prefix=prefix,
+            where="the trigger event",
+            keys_sort_by_arrival=keys_sort_by_arrival,
         )
         return NewFilesEvent(
             status,

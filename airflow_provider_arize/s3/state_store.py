@@ -1,8 +1,10 @@
 """Where a new-files sensor keeps its detection state: an Airflow Variable, so every worker of a
 distributed deployment reads the same state (never a worker's disk).
 
-* Key: ``arize_s3_new_files.<state_id>``; value: the state's compact JSON (at most 64 KiB, see
-  :mod:`~airflow_provider_arize.s3.detection`).
+* Key: ``arize_s3_new_files.<state_id>``; value: the state's compact JSON, at most 64 KiB: the
+  full-listing layout (:mod:`~airflow_provider_arize.s3.detection`) or, with ``keys_sort_by_arrival``,
+  the arrival-order one (:mod:`~airflow_provider_arize.s3.arrival`). :func:`parse_state` reads the
+  layout of the sensor's mode and refuses the other.
 * Inside a task (the Task SDK's supervisor is connected) the Task SDK's ``Variable`` is used: reads and
   writes go through the Execution API to the metadata DB. Outside a task (a script, a test calling
   ``execute`` directly) the Task SDK cannot write Variables, so ``airflow.models.Variable`` is used,
@@ -17,9 +19,10 @@ distributed deployment reads the same state (never a worker's disk).
 from __future__ import annotations
 
 import sys
-from typing import Final, Protocol
+from typing import Final, Literal, Protocol, overload
 
 from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.s3.arrival import ArrivalState
 from airflow_provider_arize.s3.detection import MAX_STATE_BYTES, DetectionState
 
 #: Prefix of the Variables holding detection states.
@@ -88,15 +91,58 @@ def variable_key(state_id: object) -> str:
     return key
 
 
-def load_state(store: StateStore, key: str, *, bucket: str, prefix: str) -> DetectionState | None:
-    """The stored state of ``key`` (``None`` when there is none), checked against ``bucket``/``prefix``."""
+@overload
+def parse_state(
+    value: object, *, bucket: str, prefix: str, where: str, keys_sort_by_arrival: Literal[False] = ...
+) -> DetectionState: ...
+@overload
+def parse_state(
+    value: object, *, bucket: str, prefix: str, where: str, keys_sort_by_arrival: Literal[True]
+) -> ArrivalState: ...
+@overload
+def parse_state(
+    value: object, *, bucket: str, prefix: str, where: str, keys_sort_by_arrival: bool
+) -> DetectionState | ArrivalState: ...
+def parse_state(
+    value: object, *, bucket: str, prefix: str, where: str, keys_sort_by_arrival: bool = False
+) -> DetectionState | ArrivalState:
+    """A stored state (dict or JSON text) in the layout of the sensor's mode, checked against
+    ``bucket``/``prefix``; a state of the other mode raises ``ArizeS3StateError`` saying so."""
+    if keys_sort_by_arrival:
+        return ArrivalState.from_json(value, bucket=bucket, prefix=prefix, where=where)
+    return DetectionState.from_json(value, bucket=bucket, prefix=prefix, where=where)
+
+
+@overload
+def load_state(
+    store: StateStore, key: str, *, bucket: str, prefix: str, keys_sort_by_arrival: Literal[False] = ...
+) -> DetectionState | None: ...
+@overload
+def load_state(
+    store: StateStore, key: str, *, bucket: str, prefix: str, keys_sort_by_arrival: Literal[True]
+) -> ArrivalState | None: ...
+@overload
+def load_state(
+    store: StateStore, key: str, *, bucket: str, prefix: str, keys_sort_by_arrival: bool
+) -> DetectionState | ArrivalState | None: ...
+def load_state(
+    store: StateStore, key: str, *, bucket: str, prefix: str, keys_sort_by_arrival: bool = False
+) -> DetectionState | ArrivalState | None:
+    """The stored state of ``key`` (``None`` when there is none), checked against ``bucket``/``prefix``
+    and the mode (:func:`parse_state`)."""
     text = store.load(key)
     if text is None:
         return None
-    return DetectionState.from_json(text, bucket=bucket, prefix=prefix, where=f"Variable {key!r}")
+    return parse_state(
+        text,
+        bucket=bucket,
+        prefix=prefix,
+        where=f"Variable {key!r}",
+        keys_sort_by_arrival=keys_sort_by_arrival,
+    )
 
 
-def save_state(store: StateStore, key: str, state: DetectionState) -> None:
+def save_state(store: StateStore, key: str, state: DetectionState | ArrivalState) -> None:
     """Store ``state`` under ``key`` and read it back (see the module docstring)."""
     text = state.dumps()
     if len(text.encode("utf-8")) > MAX_STATE_BYTES:  # cannot happen with MAX_RECENT; a guard, not a path

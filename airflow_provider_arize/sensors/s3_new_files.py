@@ -20,7 +20,19 @@ Operational contract:
   against the stored state rather than trusting its event.
 * **Cost.** One detection lists the prefix: ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N``
   objects under the listing prefix (globs narrow it to their shared literal head), per poke or per
-  trigger poll. Nothing is written to S3.
+  trigger poll. Nothing is written to S3. The S3 client is created once per task instance and reused
+  by its later pokes (creating one costs more than a small listing), and it parses S3's timestamps
+  without dateutil (:func:`~airflow_provider_arize.s3.listing.use_fast_timestamps`), which otherwise
+  costs more than the request for a page of 1,000 keys.
+* **Arrival order (opt-in).** With ``keys_sort_by_arrival=True``, for prefixes whose keys sort in the
+  order they arrive (date-partitioned paths such as ``2026/11/23/part-0001.parquet``), a detection lists
+  only the keys after the last one seen (``StartAfter``): ``max(1, ceil(M / 1000))`` requests for the
+  ``M`` keys that arrived since, one request per poke while nothing is new, whatever the prefix's size.
+  The state holds that last key (under 16 KiB). The price: a key that sorts before the last seen key
+  when it appears (a late file in an earlier partition, an upload that completes after a later-sorting
+  one was seen, an overwrite) is **never reported**; listings whose own keys contradict arrival order
+  are logged as a warning. See :mod:`airflow_provider_arize.s3.arrival`. Each mode refuses the other's
+  state (``ArizeS3StateError``): switching modes needs a new ``state_id`` or deleting the Variable.
 * **Result.** ``[{"key", "size", "etag", "last_modified" (RFC 3339), "oversized"}]`` sorted by
   ``(last_modified, key)``, at most ``max_files`` (the rest is reported by the next run). Files above
   ``max_file_size`` (default: Arize's 1 GB limit) are reported, flagged, and logged as a warning.
@@ -47,10 +59,14 @@ from airflow_provider_arize.operators.base import default_deferrable, fail_fast_
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
+    from airflow_provider_arize.s3.arrival import ArrivalState
     from airflow_provider_arize.s3.detection import Detection, DetectionState, FirstRun
     from airflow_provider_arize.s3.filters import KeyFilter
+    from airflow_provider_arize.s3.listing import Listing
     from airflow_provider_arize.s3.objects import S3Object
     from airflow_provider_arize.s3.state_store import StateStore
+
+    State = DetectionState | ArrivalState
 
 #: Default of ``max_file_size``: Arize's per-file limit (1 GB).
 DEFAULT_MAX_FILE_SIZE = 1_000_000_000
@@ -72,16 +88,22 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         ``.<map_index>`` for a mapped task). Sensors sharing a ``state_id`` share what they have seen.
     :param max_file_size: files larger than this many bytes are flagged ``oversized``.
     :param settle_seconds: how long after its ``LastModified`` an object may still appear and be
-        reported (cover your longest multipart upload).
+        reported (cover your longest multipart upload); not used with ``keys_sort_by_arrival``.
     :param first_run: with no stored state: ``"all"`` reports every existing file; ``"none"`` records
         what exists (saved at once) and reports only files that appear afterwards.
     :param max_files: most files per result; the others are reported by the next run.
     :param max_consecutive_errors: transient S3 errors in a row tolerated.
+    :param keys_sort_by_arrival: the watched keys sort in the order they arrive (date-partitioned
+        paths): list only after the last seen key, one request per poke instead of one per 1,000 keys.
+        A key that sorts before the last seen key when it appears is then never reported (see the
+        module docstring). Default ``False``: list the whole prefix and miss no late key.
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
     :param poke_interval: seconds between listings (at least 1 when deferrable).
     """
 
     template_fields: Sequence[str] = ("bucket", "prefix", "patterns", "suffixes", "state_id")
+    # the cached S3 client is shared, never deep-copied
+    shallow_copy_attrs: Sequence[str] = ("_s3_client",)
     ui_color = "#dff5e6"
 
     def __init__(
@@ -98,6 +120,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         first_run: str = "all",
         max_files: int | None = DEFAULT_MAX_FILES,
         max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        keys_sort_by_arrival: bool = False,
         deferrable: bool | None = None,
         poke_interval: float = 60,
         **kwargs: Any,
@@ -114,6 +137,11 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
                 f"max_file_size must be a positive number of bytes, got {max_file_size!r}",
                 field="max_file_size",
             )
+        if not isinstance(keys_sort_by_arrival, bool):
+            raise ArizeConfigError(
+                f"keys_sort_by_arrival must be True or False, got {keys_sort_by_arrival!r}",
+                field="keys_sort_by_arrival",
+            )
         self.bucket = bucket
         self.prefix = prefix
         self.aws_conn_id = aws_conn_id
@@ -125,8 +153,10 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         self.first_run = first_run
         self.max_files = max_files
         self.max_consecutive_errors = max_consecutive_errors
+        self.keys_sort_by_arrival = keys_sort_by_arrival
         self.deferrable = default_deferrable(deferrable)
         self._errors = 0
+        self._s3_client: Any = None
 
     # -- the pieces ------------------------------------------------------------------------------------
 
@@ -152,14 +182,26 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
 
         return VariableStateStore()
 
-    def _list(self, key_filter: KeyFilter) -> list[S3Object] | None:
-        """The matching objects, or ``None`` after a tolerated transient error."""
-        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+    def _client(self) -> Any:
+        """The boto3 S3 client of ``aws_conn_id``, created on first use and kept for this instance's
+        later pokes (in ``poke`` mode one process pokes many times), parsing timestamps the fast way
+        (:func:`~airflow_provider_arize.s3.listing.use_fast_timestamps`)."""
+        if self._s3_client is None:
+            from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 
-        from airflow_provider_arize.s3.listing import is_transient_error, list_objects
+            from airflow_provider_arize.s3.listing import use_fast_timestamps
+
+            self._s3_client = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
+            use_fast_timestamps(self._s3_client)
+        return self._s3_client
+
+    def _list(self, key_filter: KeyFilter, start_after: str | None) -> Listing | None:
+        """One listing (after ``start_after`` when given), or ``None`` after a tolerated transient
+        error."""
+        from airflow_provider_arize.s3.listing import is_transient_error, scan
 
         try:
-            objects = list_objects(S3Hook(aws_conn_id=self.aws_conn_id).get_conn(), key_filter)
+            listing = scan(self._client(), key_filter, start_after=start_after)
         except Exception as exc:
             self._errors += 1
             if not is_transient_error(exc) or self._errors > int(self.max_consecutive_errors):
@@ -167,46 +209,102 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
             self.log.warning("Transient error listing %s (%s); will list again", key_filter.describe(), exc)
             return None
         self._errors = 0
-        return objects
+        return listing
 
-    def _check(self, context: Context) -> tuple[Detection | None, DetectionState | None]:
-        """One detection against the stored state: ``(detection, the state it started from)``. A
-        ``first_run="none"`` baseline is saved here (it reports nothing, so saving it early loses
-        nothing) and becomes the starting state."""
-        from airflow_provider_arize.s3.detection import detect
-        from airflow_provider_arize.s3.state_store import load_state, save_state
+    def _load(self, context: Context, key_filter: KeyFilter) -> State | None:
+        from airflow_provider_arize.s3.state_store import load_state
 
-        key_filter = self._key_filter()
-        key, store = self._state_key(context), self._store()
-        state = load_state(store, key, bucket=key_filter.bucket, prefix=key_filter.prefix)
-        objects = self._list(key_filter)
-        if objects is None:
-            return None, state
+        return load_state(
+            self._store(),
+            self._state_key(context),
+            bucket=key_filter.bucket,
+            prefix=key_filter.prefix,
+            keys_sort_by_arrival=bool(self.keys_sort_by_arrival),
+        )
+
+    def _detect(self, key_filter: KeyFilter, state: State | None) -> tuple[Detection, Listing] | None:
+        """List and decide in this sensor's mode; ``None`` after a tolerated transient error."""
+        from airflow_provider_arize.s3.arrival import ArrivalState, detect_arrivals, find_disorder
+        from airflow_provider_arize.s3.detection import DetectionState, detect
+
+        first_run = cast("FirstRun", self.first_run)  # validated in __init__
+        if self.keys_sort_by_arrival:
+            assert state is None or isinstance(state, ArrivalState)  # load_state checked the layout
+            listing = self._list(key_filter, state.start_after if state else None)
+            if listing is None:
+                return None
+            detection = detect_arrivals(
+                listing,
+                state,
+                bucket=key_filter.bucket,
+                prefix=key_filter.prefix,
+                first_run=first_run,
+                max_files=self.max_files,
+            )
+            disorder = find_disorder(o for o in listing.objects if state is None or state.is_new(o))
+            if disorder is not None:
+                self.log.warning(
+                    "keys_sort_by_arrival=True, but the keys listed in %s did not arrive in key order: %s. "
+                    "A key that appears after a key sorting after it was seen is never reported; if keys "
+                    "here do not sort by arrival, use keys_sort_by_arrival=False",
+                    key_filter.describe(),
+                    disorder.describe(),
+                )
+            return detection, listing
+        assert state is None or isinstance(state, DetectionState)
+        listing = self._list(key_filter, None)
+        if listing is None:
+            return None
         detection = detect(
-            objects,
+            listing.objects,
             state,
             bucket=key_filter.bucket,
             prefix=key_filter.prefix,
             settle_seconds=self.settle_seconds,
-            first_run=cast("FirstRun", self.first_run),  # validated in __init__
+            first_run=first_run,
             max_files=self.max_files,
         )
+        return detection, listing
+
+    def _check(self, context: Context) -> tuple[Detection | None, State | None]:
+        """One detection against the stored state: ``(detection, the state it started from)``. A
+        ``first_run="none"`` baseline is saved here (it reports nothing, so saving it early loses
+        nothing) and becomes the starting state."""
+        from airflow_provider_arize.s3.state_store import save_state
+
+        key_filter = self._key_filter()
+        state = self._load(context, key_filter)
+        outcome = self._detect(key_filter, state)
+        if outcome is None:
+            return None, state
+        detection, listing = outcome
+        where = key_filter.describe()
         if detection.baseline:
-            save_state(store, key, detection.state)
+            key = self._state_key(context)
+            save_state(self._store(), key, detection.state)
             self.log.info(
                 "First run with first_run='none': recorded the %d files in %s as seen (Variable %r); only "
                 "files that appear from now on are reported",
-                len(objects),
-                key_filter.describe(),
+                len(listing.objects),
+                where,
                 key,
             )
             return detection, detection.state
-        if not detection.files:
-            self.log.info("No new files among %d in %s", len(objects), key_filter.describe())
+        if not detection.files and self.keys_sort_by_arrival:
+            self.log.info(
+                "No new files after the last seen key in %s (%d listing requests)", where, listing.pages
+            )
+        elif not detection.files:
+            self.log.info(
+                "No new files among %d in %s (%d listing requests)",
+                len(listing.objects),
+                where,
+                listing.pages,
+            )
         return detection, state
 
     def _commit(
-        self, context: Context, files: Sequence[S3Object], state: DetectionState, pending: int, capped: bool
+        self, context: Context, files: Sequence[S3Object], state: State, pending: int, capped: bool
     ) -> list[dict[str, Any]]:
         """Deliver ``files`` (XCom ``return_value``), then save ``state`` (last), and return the files."""
         from airflow_provider_arize.s3.objects import ARIZE_MAX_FILE_BYTES
@@ -236,7 +334,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
                 "More than 4,000 files fall inside settle_seconds=%s: the settle window was shortened to "
                 "keep the state small; a file whose upload started before %s and appears later is missed",
                 self.settle_seconds,
-                state.horizon,
+                getattr(state, "horizon", None),
             )
         if self.do_xcom_push:
             context["ti"].xcom_push(key="return_value", value=result)
@@ -265,7 +363,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
         self._defer(base, time.time() + timeout)
 
-    def _defer(self, base: DetectionState | None, deadline: float) -> None:
+    def _defer(self, base: State | None, deadline: float) -> None:
         from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL, ArizeS3NewFilesTrigger
 
@@ -290,6 +388,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
                 deadline=deadline,
                 poll_interval=interval,
                 max_consecutive_errors=int(self.max_consecutive_errors),
+                keys_sort_by_arrival=bool(self.keys_sort_by_arrival),
             ),
             method_name="execute_complete",
             timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * interval + 60),
@@ -305,18 +404,20 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         from airflow_provider_arize.api.errors import ArizeError
         from airflow_provider_arize.s3.detection import state_digest
         from airflow_provider_arize.s3.events import parse_event
-        from airflow_provider_arize.s3.state_store import load_state
 
         key_filter = self._key_filter()
-        data = parse_event(event, bucket=key_filter.bucket, prefix=key_filter.prefix)
+        data = parse_event(
+            event,
+            bucket=key_filter.bucket,
+            prefix=key_filter.prefix,
+            keys_sort_by_arrival=bool(self.keys_sort_by_arrival),
+        )
         if data.status == "timeout":
             raise AirflowSensorTimeout(data.message)
         if data.status == "error":
             raise ArizeError(data.message)
         assert data.state is not None  # parse_event guarantees it for success
-        stored = load_state(
-            self._store(), self._state_key(context), bucket=key_filter.bucket, prefix=key_filter.prefix
-        )
+        stored = self._load(context, key_filter)
         if state_digest(stored) == data.base_digest:
             return self._commit(context, data.files, data.state, data.pending, data.capped)
         self.log.warning(

@@ -9,9 +9,11 @@ Operational contract:
 * Each poll lists the prefix through aiobotocore (``await S3Hook.get_async_conn()``; the connection is
   read off the event loop): ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N`` objects under
   the listing prefix, then :func:`~airflow_provider_arize.s3.detection.detect` decides in a worker
-  thread, exactly as a poke does. Consecutive transient errors (throttling, 5xx, dropped connections)
-  beyond ``max_consecutive_errors`` end the wait with ``error``; access denied, a missing bucket or bad
-  credentials end it at once.
+  thread, exactly as a poke does. With ``keys_sort_by_arrival``, each poll lists only after the state's
+  last key (``max(1, ceil(M / 1000))`` requests for the ``M`` keys after it) and
+  :func:`~airflow_provider_arize.s3.arrival.detect_arrivals` decides. Consecutive transient errors
+  (throttling, 5xx, dropped connections) beyond ``max_consecutive_errors`` end the wait with
+  ``error``; access denied, a missing bucket or bad credentials end it at once.
 * It always ends with exactly one event (``success``, ``timeout`` or ``error``, see
   :data:`~airflow_provider_arize.s3.events.NEW_FILES_EVENT_STATUSES`), never sleeps zero seconds, and
   only reads: it saves no state (the resumed task does, after delivering the files), so cancelling it
@@ -23,12 +25,19 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
 from airflow_provider_arize.waits import ErrorBudget
+
+if TYPE_CHECKING:
+    from airflow_provider_arize.s3.arrival import ArrivalState
+    from airflow_provider_arize.s3.detection import Detection, DetectionState
+    from airflow_provider_arize.s3.filters import KeyFilter
+
+    State = DetectionState | ArrivalState
 
 #: Shortest poll interval a trigger accepts (seconds).
 MIN_POLL_INTERVAL: Final = 1.0
@@ -49,6 +58,8 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
     :param deadline: epoch seconds after which the wait ends with ``timeout``.
     :param poll_interval: seconds between listings (at least 1).
     :param max_consecutive_errors: transient errors in a row that are tolerated.
+    :param keys_sort_by_arrival: arrival-order mode (``state`` is then an arrival-order state; see
+        :mod:`airflow_provider_arize.s3.arrival`).
     """
 
     def __init__(
@@ -66,6 +77,7 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
         deadline: float,
         poll_interval: float,
         max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        keys_sort_by_arrival: bool = False,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.aws_conn_id = aws_conn_id
@@ -80,6 +92,7 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
         self.deadline = float(deadline)
         self.poll_interval = max(float(poll_interval), MIN_POLL_INTERVAL)
         self.max_consecutive_errors = int(max_consecutive_errors)
+        self.keys_sort_by_arrival = bool(keys_sort_by_arrival)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -97,6 +110,7 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
                 "deadline": self.deadline,
                 "poll_interval": self.poll_interval,
                 "max_consecutive_errors": self.max_consecutive_errors,
+                "keys_sort_by_arrival": self.keys_sort_by_arrival,
             },
         )
 
@@ -113,20 +127,62 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
             )
         yield TriggerEvent(payload)  # type: ignore[no-untyped-call]
 
+    async def _detect(self, client: Any, key_filter: KeyFilter, base: State | None) -> tuple[Detection, int]:
+        """One listing and decision in this trigger's mode: ``(detection, matching keys listed)``."""
+        from airflow_provider_arize.s3.arrival import ArrivalState, detect_arrivals, find_disorder
+        from airflow_provider_arize.s3.detection import DetectionState, detect
+        from airflow_provider_arize.s3.listing import scan_async
+
+        if self.keys_sort_by_arrival:
+            assert base is None or isinstance(base, ArrivalState)  # parse_state checked the layout
+            listing = await scan_async(client, key_filter, start_after=base.start_after if base else None)
+            disorder = find_disorder(o for o in listing.objects if base is None or base.is_new(o))
+            if disorder is not None:
+                self.log.warning(
+                    "keys_sort_by_arrival=True, but the keys listed in %s did not arrive in key order: %s",
+                    key_filter.describe(),
+                    disorder.describe(),
+                )
+            detection = await asyncio.to_thread(
+                detect_arrivals,
+                listing,
+                base,
+                bucket=self.bucket,
+                prefix=self.prefix,
+                max_files=self.max_files,
+            )
+            return detection, len(listing.objects)
+        assert base is None or isinstance(base, DetectionState)  # likewise
+        listing = await scan_async(client, key_filter)
+        detection = await asyncio.to_thread(
+            detect,
+            listing.objects,
+            base,
+            bucket=self.bucket,
+            prefix=self.prefix,
+            settle_seconds=self.settle_seconds,
+            max_files=self.max_files,
+        )
+        return detection, len(listing.objects)
+
     async def _wait(self) -> dict[str, Any]:
         from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.s3.detection import DetectionState, detect
         from airflow_provider_arize.s3.events import end_event, success_event
         from airflow_provider_arize.s3.filters import KeyFilter
-        from airflow_provider_arize.s3.listing import error_code, is_transient_error, list_objects_async
+        from airflow_provider_arize.s3.listing import error_code, is_transient_error, use_fast_timestamps
+        from airflow_provider_arize.s3.state_store import parse_state
 
         try:
             key_filter = KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
             base = (
                 None
                 if self.state is None
-                else DetectionState.from_json(
-                    self.state, bucket=self.bucket, prefix=self.prefix, where="the trigger's state"
+                else parse_state(
+                    self.state,
+                    bucket=self.bucket,
+                    prefix=self.prefix,
+                    where="the trigger's state",
+                    keys_sort_by_arrival=self.keys_sort_by_arrival,
                 )
             )
             budget = ErrorBudget(self.max_consecutive_errors)
@@ -140,9 +196,10 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
         except Exception as exc:
             return end_event("error", f"cannot use AWS connection {self.aws_conn_id!r}: {exc}")
         async with client_context as client:
+            use_fast_timestamps(client)
             while True:
                 try:
-                    objects = await list_objects_async(client, key_filter)
+                    detection, listed = await self._detect(client, key_filter, base)
                 except Exception as exc:
                     if not is_transient_error(exc) or budget.spend():
                         return end_event(
@@ -153,15 +210,6 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
                     self.log.warning("Transient error listing %s (%s); will list again", where, exc)
                 else:
                     budget.reset()
-                    detection = await asyncio.to_thread(
-                        detect,
-                        objects,
-                        base,
-                        bucket=self.bucket,
-                        prefix=self.prefix,
-                        settle_seconds=self.settle_seconds,
-                        max_files=self.max_files,
-                    )
                     if detection.files:
                         return success_event(
                             detection,
@@ -170,7 +218,7 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
                             deadline=self.deadline,
                             message=f"{len(detection.files)} new files in {where}",
                         )
-                    self.log.info("No new files among %d in %s", len(objects), where)
+                    self.log.info("No new files among %d listed in %s", listed, where)
                 remaining = self.deadline - time.time()
                 if remaining <= 0:
                     return end_event("timeout", f"no new files in {where} before the deadline")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import subprocess
 import sys
 import textwrap
@@ -25,12 +26,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from airflow.sdk import PokeReturnValue
 from airflow.sdk.exceptions import AirflowRescheduleException, AirflowSensorTimeout, TaskDeferred
 
 from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError, ArizeResponseError
-from airflow_provider_arize.s3.detection import ArizeS3StateError
+from airflow_provider_arize.s3.detection import MAX_STATE_BYTES, ArizeS3StateError
 from airflow_provider_arize.s3.state_store import VariableStateStore, in_task_context
 from airflow_provider_arize.sensors.s3_new_files import ArizeS3NewFilesSensor
 from airflow_provider_arize.triggers.s3_new_files import ArizeS3NewFilesTrigger
@@ -232,12 +235,16 @@ def test_bad_arguments_fail_when_the_dag_is_parsed() -> None:
     with pytest.raises(ArizeConfigError) as info:
         ArizeS3NewFilesSensor(task_id="t", bucket="b", prefix="p/", max_file_size=0)
     assert info.value.field == "max_file_size"
+    with pytest.raises(ArizeConfigError) as info:
+        ArizeS3NewFilesSensor(task_id="t", bucket="b", prefix="p/", keys_sort_by_arrival="yes")  # type: ignore[arg-type]
+    assert info.value.field == "keys_sort_by_arrival"
 
 
 def test_templated_fields_and_defaults() -> None:
     task = ArizeS3NewFilesSensor(task_id="t", bucket="b", prefix="p/")
     assert set(task.template_fields) == {"bucket", "prefix", "patterns", "suffixes", "state_id"}
     assert task.max_active_tis_per_dag == 1 and task.retry_policy is not None
+    assert task.keys_sort_by_arrival is False  # the full listing, which misses no late key
     assert task._state_key(context()) == "arize_s3_new_files.adhoc_airflow.t"
 
 
@@ -364,6 +371,224 @@ def test_deferrable_needs_a_poll_interval_of_at_least_a_second(s3: Any, bucket: 
     assert info.value.field == "poke_interval"
 
 
+# -- requests per poke, and the arrival-order mode ----------------------------------------------------------
+
+
+def put_many(bucket: str, keys: list[str]) -> None:
+    """Create objects straight in moto's backend (thousands in a fraction of a second, where as many PUTs
+    take a minute); the sensor still lists them over HTTP."""
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends["123456789012"]["aws"]
+    for key in keys:
+        backend.put_object(bucket, PREFIX + key, b"x", disable_notification=True)
+
+
+class CountingClientContext:
+    """Wraps aiobotocore's client context so that the client records its ListObjectsV2 requests."""
+
+    def __init__(self, inner: Any, record: Any) -> None:
+        self.inner, self.record = inner, record
+
+    async def __aenter__(self) -> Any:
+        client = await self.inner.__aenter__()
+        client.meta.events.register("before-send.s3.ListObjectsV2", self.record, unique_id="count-lists")
+        return client
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self.inner.__aexit__(*exc)
+
+
+class ListRequests(list[str]):
+    """The URLs of the ListObjectsV2 requests sent; ``clients``: how many sync clients were made."""
+
+    clients = 0
+
+    def start_after(self) -> list[str | None]:
+        """Each request's ``StartAfter`` (``None`` when absent)."""
+        return [(parse_qs(urlsplit(url).query).get("start-after") or [None])[0] for url in self]
+
+
+@pytest.fixture
+def list_requests(monkeypatch: pytest.MonkeyPatch) -> ListRequests:
+    """The ListObjectsV2 requests sent in this test by every S3 client ``S3Hook`` makes (sync and
+    async), recorded by a botocore ``before-send`` hook on the client: what went over the wire."""
+    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+    sent = ListRequests()
+
+    def record(request: Any, **kwargs: Any) -> None:
+        sent.append(request.url)
+
+    get_conn, get_async_conn = S3Hook.get_conn, S3Hook.get_async_conn
+
+    def counting_conn(self: S3Hook) -> Any:
+        client = get_conn(self)
+        sent.clients += 1
+        client.meta.events.register("before-send.s3.ListObjectsV2", record, unique_id="count-lists")
+        return client
+
+    async def counting_async_conn(self: S3Hook) -> Any:
+        return CountingClientContext(await get_async_conn(self), record)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(S3Hook, "get_conn", counting_conn)
+    monkeypatch.setattr(S3Hook, "get_async_conn", counting_async_conn)
+    return sent
+
+
+def stored_state(task: ArizeS3NewFilesSensor) -> dict[str, Any]:
+    """The state the sensor saved (its Variable), checked to be under 64 KiB."""
+    text = VariableStateStore().load(task._state_key(context()))
+    assert text is not None and len(text.encode()) < MAX_STATE_BYTES
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def day_keys(day: int, count: int) -> list[str]:
+    return [f"2026/11/{day:02}/part-{i:04}.parquet" for i in range(count)]
+
+
+def reported(result: bool | PokeReturnValue) -> list[str]:
+    return keys(result.xcom_value) if isinstance(result, PokeReturnValue) else []
+
+
+def test_a_full_listing_poke_over_2500_objects_makes_3_requests_with_a_carried_state(
+    s3: Any, bucket: str, list_requests: ListRequests
+) -> None:
+    put_many(bucket, day_keys(1, 2500))
+    task = sensor(bucket, first_run="none")
+    assert task.poke(context()) is False  # the baseline, saved at once
+    assert len(list_requests) == math.ceil(2500 / 1000) == 3
+    list_requests.clear()
+
+    assert task.poke(context()) is False  # nothing new, against the carried state
+    assert len(list_requests) == 3 and list_requests.start_after() == [None] * 3
+    put(s3, bucket, "2026/11/02/part-0000.parquet")
+    list_requests.clear()
+    assert reported(task.poke(context())) == ["2026/11/02/part-0000.parquet"]
+    assert len(list_requests) == math.ceil(2501 / 1000)
+    assert stored_state(task)["version"] == 1
+    assert list_requests.clients == 1  # one S3 client for all the pokes of a task instance
+
+
+def test_arrival_order_pokes_list_after_the_last_seen_key(
+    s3: Any, bucket: str, list_requests: ListRequests
+) -> None:
+    put_many(bucket, day_keys(1, 2500))
+    task = sensor(bucket, keys_sort_by_arrival=True, suffixes=[".parquet"], max_files=1000)
+    seen: list[str] = []
+    for expected_files, expected_requests in [(1000, 3), (1000, 2), (500, 1), (0, 1)]:
+        list_requests.clear()
+        files = reported(task.poke(context()))
+        assert (len(files), len(list_requests)) == (expected_files, expected_requests)
+        assert list_requests.start_after()[0] == (PREFIX + max(seen) if seen else None)
+        seen += files
+        state = stored_state(task)
+        assert state["version"] == 2 and state["last_key"] == PREFIX + max(seen)
+    assert sorted(seen) == day_keys(1, 2500)  # none missed, none twice
+
+    put(s3, bucket, "2026/11/02/part-0000.parquet")
+    put(s3, bucket, "2026/11/02/part-0001.parquet")
+    s3.put_object(Bucket=bucket, Key=PREFIX + "2026/11/02/zz-manifest.json", Body=b"{}")  # filtered out
+    list_requests.clear()
+    assert sorted(reported(task.poke(context()))) == day_keys(2, 2)
+    assert list_requests.start_after() == [PREFIX + "2026/11/01/part-2499.parquet"]
+    # the next listing starts after the filtered-out key too: it is not listed again
+    assert stored_state(task)["last_key"] == PREFIX + "2026/11/02/zz-manifest.json"
+    list_requests.clear()
+    assert task.poke(context()) is False and len(list_requests) == 1
+
+
+def test_arrival_order_never_reports_a_key_that_sorts_before_the_last_seen_key(s3: Any, bucket: str) -> None:
+    put(s3, bucket, "2026/11/23/part-0001.parquet")
+    task = sensor(bucket, keys_sort_by_arrival=True)
+    assert reported(task.poke(context())) == ["2026/11/23/part-0001.parquet"]
+    put(s3, bucket, "2026/11/22/late.parquet")  # a late file in yesterday's partition
+    put(s3, bucket, "2026/11/23/part-0000.parquet")  # an earlier part completing after a later one
+    put(s3, bucket, "2026/11/23/part-0001.parquet", b"overwritten")
+    assert task.poke(context()) is False  # the documented price of the mode
+    full = sensor(bucket)  # the full-listing mode reports them all
+    assert set(reported(full.poke(context()))) == {
+        "2026/11/22/late.parquet",
+        "2026/11/23/part-0000.parquet",
+        "2026/11/23/part-0001.parquet",
+    }
+
+
+def test_arrival_order_warns_when_listed_keys_did_not_arrive_in_key_order(
+    s3: Any, bucket: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    put(s3, bucket, "2026/11/23/part-0000.parquet")
+    put(s3, bucket, "2026/11/23/part-0001.parquet")
+    set_last_modified(bucket, "2026/11/23/part-0001.parquet", datetime.now(UTC) - timedelta(minutes=5))
+    files = reported(sensor(bucket, keys_sort_by_arrival=True).poke(context()))
+    assert sorted(files) == ["2026/11/23/part-0000.parquet", "2026/11/23/part-0001.parquet"]
+    out = capfd.readouterr().out
+    assert "did not arrive in key order" in out and f"{PREFIX}2026/11/23/part-0000.parquet" in out
+
+
+def test_arrival_order_first_run_none_reports_only_later_keys(
+    s3: Any, bucket: str, list_requests: ListRequests
+) -> None:
+    put_many(bucket, day_keys(1, 1500))
+    task = sensor(bucket, keys_sort_by_arrival=True, first_run="none")
+    assert task.poke(context()) is False and len(list_requests) == 2
+    assert stored_state(task)["last_key"] == PREFIX + "2026/11/01/part-1499.parquet"
+    put(s3, bucket, "2026/11/02/part-0000.parquet")
+    list_requests.clear()
+    assert reported(task.poke(context())) == ["2026/11/02/part-0000.parquet"] and len(list_requests) == 1
+
+
+@pytest.mark.parametrize("arrival_first", [True, False], ids=["arrival-then-full", "full-then-arrival"])
+def test_a_state_of_the_other_mode_is_refused_naming_both(s3: Any, bucket: str, arrival_first: bool) -> None:
+    put(s3, bucket, "2026/11/23/a.csv")
+    state_id = f"test.{uuid.uuid4().hex}"
+    sensor(bucket, state_id=state_id, keys_sort_by_arrival=arrival_first).execute(context())
+    other = sensor(bucket, state_id=state_id, keys_sort_by_arrival=not arrival_first)
+    with pytest.raises(ArizeS3StateError) as info:
+        other.poke(context())
+    stored, expected = (
+        ("an arrival-order", "a full-listing") if arrival_first else ("a full-listing", "an arrival-order")
+    )
+    assert f"holds {stored} state" in str(info.value) and f"keeps {expected} state" in str(info.value)
+    assert "state_id" in str(info.value)  # what to do about it
+
+
+def test_deferrable_arrival_order_polls_after_the_last_seen_key(
+    s3: Any, bucket: str, list_requests: ListRequests, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    polls: list[int] = []
+    original_detect = ArizeS3NewFilesTrigger._detect
+
+    async def counted_detect(self: ArizeS3NewFilesTrigger, *args: Any) -> Any:
+        polls.append(len(polls))
+        return await original_detect(self, *args)
+
+    monkeypatch.setattr(ArizeS3NewFilesTrigger, "_detect", counted_detect)
+    put_many(bucket, day_keys(1, 1200))
+    task = sensor(bucket, keys_sort_by_arrival=True, deferrable=True, poke_interval=1, timeout=60)
+    assert len(task.execute(context())) == 1000  # max_files: the first 1,000 keys
+    assert len(task.execute(context())) == 200
+    deferred = defer(task, context())
+    _classpath, kwargs = deferred.trigger.serialize()
+    last = PREFIX + "2026/11/01/part-1199.parquet"
+    assert kwargs["keys_sort_by_arrival"] is True and kwargs["state"]["last_key"] == last
+    list_requests.clear()
+
+    async def scenario() -> list[dict[str, Any]]:
+        waiting = asyncio.ensure_future(events(rebuilt(deferred.trigger)))
+        await asyncio.sleep(1.5)
+        await asyncio.to_thread(put, s3, bucket, "2026/11/02/part-0000.parquet")
+        return await waiting
+
+    (event,) = asyncio.run(scenario())
+    assert event["status"] == "success" and keys(event["files"]) == ["2026/11/02/part-0000.parquet"]
+    assert len(list_requests) == len(polls) >= 1  # one request a poll, each after the last seen key
+    assert set(list_requests.start_after()) == {last}
+    assert keys(task.execute_complete(context(), event)) == ["2026/11/02/part-0000.parquet"]
+    assert stored_state(task)["last_key"] == PREFIX + "2026/11/02/part-0000.parquet"
+    assert task.poke(context()) is False
+
+
 # -- real DAG runs -----------------------------------------------------------------------------------------
 
 DAG_FILE = """
@@ -383,19 +608,23 @@ with DAG("{dag_id}", schedule=None, start_date=datetime(2026, 1, 1), catchup=Fal
         poke_interval=1,
         timeout=60,
         deferrable={deferrable},
+        keys_sort_by_arrival={arrival},
     )
 """
 
 
-def run_in_dag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bucket: str, deferrable: bool) -> Any:
+def run_in_dag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bucket: str, deferrable: bool, arrival: bool = False
+) -> Any:
     """Write the DAG into a DAG bundle of its own and return a function running it with ``dag.test()``."""
     from airflow_provider_arize.dag_testing import load_dag
 
     dag_id = f"s3_new_files_{'deferrable' if deferrable else 'poke'}_{uuid.uuid4().hex[:6]}"
     path = tmp_path / f"{dag_id}.py"
-    path.write_text(
-        textwrap.dedent(DAG_FILE.format(dag_id=dag_id, bucket=bucket, prefix=PREFIX, deferrable=deferrable))
+    text = DAG_FILE.format(
+        dag_id=dag_id, bucket=bucket, prefix=PREFIX, deferrable=deferrable, arrival=arrival
     )
+    path.write_text(textwrap.dedent(text))
     bundle = {
         "name": "s3-new-files-tests",
         "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
@@ -471,6 +700,25 @@ def test_real_dag_runs_report_each_file_once_across_runs(
     assert saves_in_task == [True, True]  # the Task SDK's Variable, inside the task
     stored = json.loads(Variable.get(f"arize_s3_new_files.{dag_id}.new_files"))
     assert stored["bucket"] == bucket and stored["prefix"] == PREFIX and len(stored["recent"]) == 3
+
+
+def test_a_real_deferrable_dag_run_in_arrival_order_reports_each_file_once(
+    s3: Any, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saves_in_task: list[bool]
+) -> None:
+    from airflow.models import Variable
+
+    put(s3, bucket, "2026/11/22/part-0.csv")
+    put(s3, bucket, "2026/11/23/part-0.csv")
+    dag_id, run = run_in_dag(tmp_path, monkeypatch, bucket, deferrable=True, arrival=True)
+    state, files = run()
+    assert state == "success" and sorted(keys(files)) == ["2026/11/22/part-0.csv", "2026/11/23/part-0.csv"]
+
+    threading.Timer(3, put, (s3, bucket, "2026/11/24/part-0.csv")).start()  # after the task deferred
+    state, files = run()
+    assert state == "success" and keys(files) == ["2026/11/24/part-0.csv"]
+    assert saves_in_task == [True, True]
+    stored = json.loads(Variable.get(f"arize_s3_new_files.{dag_id}.new_files"))
+    assert stored["version"] == 2 and stored["last_key"] == PREFIX + "2026/11/24/part-0.csv"
 
 
 def test_importing_the_sensor_and_operator_loads_no_aws_library() -> None:
