@@ -14,7 +14,14 @@ from pathlib import Path
 
 from _common import BENCH, ROOT, base_parser, machine, table
 
-SCRIPTS = ("bench_parse.py", "bench_validation_bytes.py", "bench_demo.py")
+SCRIPTS = (
+    "bench_parse.py",
+    "bench_validation_bytes.py",
+    "bench_s3_sensing.py",
+    "bench_s3_events.py",
+    "bench_demo.py",
+    "bench_faults.py",
+)
 
 
 def main() -> None:
