@@ -131,17 +131,18 @@ def test_failures_are_ridden_out_with_growing_backoff(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """``asyncio.sleep`` of the trigger module is replaced by a recorder that stops the loop after three
-    waits (so the test does not wait 2 + 4 + 8 s); the failures themselves are real (a missing queue)."""
+    """The trigger's backoff wait (``_backoff_sleep``, nothing else: the AWS client's own sleeps are left
+    alone) is replaced by a recorder that stops the loop after three waits (so the test does not wait
+    2 + 4 + 8 s); the failures themselves are real (a missing queue)."""
     fake_s3_connection("aws_default")
     waits: list[float] = []
 
     async def record(delay: float) -> None:
         waits.append(delay)
-        if len(waits) == 3:
+        if len(waits) >= 3:
             raise asyncio.CancelledError
 
-    monkeypatch.setattr(s3_events.asyncio, "sleep", record)
+    monkeypatch.setattr(s3_events, "_backoff_sleep", record)
     trigger = ArizeS3EventsTrigger(
         queue_url=f"{fake_s3.endpoint_url}/123456789012/no-such-queue",
         bucket="b",
