@@ -2,6 +2,10 @@
 
 It only reads (jobs, job listings, table-run queries): every write happens on a worker through the sync
 client. Requests go through :class:`AsyncGraphQLTransport`, with the same retry policy as the sync side.
+
+With a ``pacer`` (a :class:`~airflow_provider_arize.api.pacing.TokenBucket`, as the triggers' shared
+client has) every request of :meth:`_run` first takes a token; :meth:`execute_batch` does not, because
+its caller, the poll batcher, takes the token before it packs the request.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow_provider_arize.api import operations, requests
-from airflow_provider_arize.api.errors import ArizeConfigError, ArizeNotFoundError
+from airflow_provider_arize.api.batch_document import BATCH_OPERATION
+from airflow_provider_arize.api.errors import ArizeAPIError, ArizeConfigError, ArizeNotFoundError
 from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
 from airflow_provider_arize.api.models.records import JobType
+from airflow_provider_arize.api.pacing import TokenBucket
 from airflow_provider_arize.api.pagination import aiter_nodes
 from airflow_provider_arize.api.transport import AsyncGraphQLTransport
 
@@ -20,14 +26,38 @@ from airflow_provider_arize.api.transport import AsyncGraphQLTransport
 class AsyncArizeClient:
     """Read-only async Arize client bound to one space (see :class:`ArizeClient` for the contract)."""
 
-    def __init__(self, transport: AsyncGraphQLTransport, *, space_id: str):
+    def __init__(
+        self, transport: AsyncGraphQLTransport, *, space_id: str, pacer: TokenBucket | None = None
+    ) -> None:
         if not isinstance(space_id, str) or not space_id.strip():
             raise ArizeConfigError("space_id must not be empty", field="spaceId")
         self.transport = transport
         self.space_id = space_id.strip()
+        self.pacer = pacer
 
     async def _run(self, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        if self.pacer is not None:
+            await self.pacer.acquire()
         return await self.transport.execute(operations.load(name), variables, operation_name=name)
+
+    async def execute_batch(
+        self, document: str, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Send a batched read document (:mod:`~airflow_provider_arize.api.batch_document`); return its
+        ``data`` and the GraphQL errors that came with it.
+
+        Unlike :meth:`_run`, an answer with partial ``data`` and ``errors`` is returned rather than raised
+        (each error's ``path`` names the alias it concerns; messages are scrubbed of the key). Anything
+        else the transport raises (after its retries) propagates. Takes no token: the caller paces.
+        """
+        try:
+            data = await self.transport.execute(document, variables, operation_name=BATCH_OPERATION)
+        except ArizeAPIError as exc:
+            if type(exc) is not ArizeAPIError or exc.data is None or not exc.errors:
+                raise
+            key = self.transport.config.api_key
+            return exc.data, [_scrub(error, key) for error in exc.errors]
+        return data, []
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -77,3 +107,10 @@ class AsyncArizeClient:
     async def find_table_run(self, global_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The query Arize reports for exactly ``window``, if any."""
         return requests.window_query(await self.list_table_queries(global_id), window)
+
+
+def _scrub(error: dict[str, Any], secret: str) -> dict[str, Any]:
+    message = error.get("message")
+    if isinstance(message, str) and secret and secret in message:
+        return {**error, "message": message.replace(secret, "***")}
+    return error

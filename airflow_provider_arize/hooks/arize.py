@@ -54,12 +54,34 @@ def _transport_config(settings: ArizeConnectionSettings) -> Any:
     )
 
 
+def _poll_queries_per_minute(extra: Any, conn_id: str) -> float:
+    """The extra ``poll_queries_per_minute`` (or ``extra__arize__poll_queries_per_minute``): a positive
+    number, default :data:`~airflow_provider_arize.api.pacing.DEFAULT_QUERIES_PER_MINUTE`."""
+    from airflow_provider_arize.api.errors import ArizeConfigError
+    from airflow_provider_arize.api.pacing import DEFAULT_QUERIES_PER_MINUTE
+
+    extra = extra if isinstance(extra, dict) else {}
+    value = extra.get("poll_queries_per_minute", extra.get("extra__arize__poll_queries_per_minute"))
+    if value is None or value == "":
+        return float(DEFAULT_QUERIES_PER_MINUTE)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if isinstance(value, bool) or not number > 0 or number == float("inf"):
+        raise ArizeConfigError(
+            f"connection {conn_id!r}: poll_queries_per_minute must be a positive number, got {value!r}",
+            field="poll_queries_per_minute",
+        )
+    return number
+
+
 class ArizeHook(BaseHook):
     """Interact with Arize's GraphQL import-job API.
 
     :param arize_conn_id: an ``arize`` connection: host = endpoint URL (default ``https://app.arize.com``),
         password = developer API key, extra ``space_id`` (and optionally ``job_id_form``, ``timeout``,
-        ``verify``, ``ca_bundle``).
+        ``verify``, ``ca_bundle``, and ``poll_queries_per_minute`` for the triggers' pacing).
     """
 
     conn_name_attr = "arize_conn_id"
@@ -99,8 +121,14 @@ class ArizeHook(BaseHook):
         """Return the synchronous :class:`ArizeClient`."""
         return self.client
 
-    async def get_async_client(self) -> AsyncArizeClient:
-        """A read-only async client, for triggers. The caller closes it (``async with``)."""
+    async def get_async_client(self, *, paced: bool = False) -> AsyncArizeClient:
+        """A read-only async client, for triggers. The caller closes it (``async with``).
+
+        ``paced=True`` gives the client a token bucket (:mod:`airflow_provider_arize.api.pacing`) sized
+        by the connection's extra ``poll_queries_per_minute`` (default 80; Arize allows 100 a minute per
+        key): every request, retries included, takes a token first. The triggers' shared client is
+        paced; see :mod:`airflow_provider_arize.triggers.polling`.
+        """
         from airflow_provider_arize.api.async_client import AsyncArizeClient
         from airflow_provider_arize.api.transport import AsyncGraphQLTransport
 
@@ -112,9 +140,15 @@ class ArizeHook(BaseHook):
         from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
 
         settings = ArizeConnectionSettings.from_connection(conn)
-        return AsyncArizeClient(
-            AsyncGraphQLTransport(_transport_config(settings)), space_id=settings.space_id
-        )
+        if not paced:
+            return AsyncArizeClient(
+                AsyncGraphQLTransport(_transport_config(settings)), space_id=settings.space_id
+            )
+        from airflow_provider_arize.api.pacing import TokenBucket
+
+        pacer = TokenBucket(_poll_queries_per_minute(conn.extra_dejson, settings.conn_id))
+        transport = AsyncGraphQLTransport(_transport_config(settings), sleep=pacer.sleep_then_acquire)
+        return AsyncArizeClient(transport, space_id=settings.space_id, pacer=pacer)
 
     def test_connection(self) -> tuple[bool, str]:
         """Send ``{ __typename }`` with the connection's key; report success and a message."""

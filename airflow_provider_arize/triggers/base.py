@@ -5,19 +5,25 @@ Operational contract:
 * Kwargs are small and JSON-serialisable: the connection id (never the key), the job id, what the poll
   compares against, the poll interval and an absolute deadline (epoch seconds, so a trigger rebuilt after
   a triggerer restart keeps the original deadline).
-* Each poll reads through the async client (one transport: 429 and 5xx are retried there). Consecutive
+* Each poll reads through the connection's shared, paced poller: waits on one connection in one
+  triggerer coalesce their reads into batched GraphQL requests (:mod:`.polling`,
+  :mod:`airflow_provider_arize.api.batching`); with ``[arize] coalesce_trigger_polls = false`` each
+  wait reads through its own client instead. Either way the transport retries 429 and 5xx. Consecutive
   transient failures beyond ``max_consecutive_errors`` end the wait with an ``error`` event; an auth
-  error or an unknown job ends it at once.
+  error or an unknown job ends it at once. A failed batched request counts as one transient error for
+  each wait that had a read in it; an error about one wait's read (an unknown job) fails that wait only.
 * It always ends with exactly one event (``success``, ``failed``, ``timeout`` or ``error``, see
-  :data:`airflow_provider_arize.waits.EVENT_STATUSES`), never sleeps zero seconds, and only reads:
-  cancelling it (task killed, timeout) leaves Arize untouched.
+  :data:`airflow_provider_arize.waits.EVENT_STATUSES`), yielded once the wait is over, never sleeps zero
+  seconds, and only reads: cancelling it (task killed, timeout) leaves Arize untouched, takes its
+  pending read out of the shared batch without disturbing the other waits' reads, and closes the
+  shared client if it was the last wait using it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
@@ -27,6 +33,7 @@ from airflow_provider_arize.waits import ErrorBudget, is_transient
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
+    from airflow_provider_arize.api.poll_reads import Poller
 
 
 class Outcome(Protocol):
@@ -88,47 +95,73 @@ class ArizeWaitTrigger(BaseTrigger):
         return {}
 
     async def poll(self, client: AsyncArizeClient) -> Outcome:
-        """Read what the wait needs and decide (``waiting``, ``success`` or ``failed``)."""
+        """Read what the wait needs through its own client and decide (``waiting``, ``success`` or
+        ``failed``): the path used when coalescing is switched off."""
         raise NotImplementedError
+
+    async def poll_batched(self, poller: Poller) -> Outcome:
+        """The same decision as :meth:`poll`, reading through the connection's shared batched poller."""
+        raise NotImplementedError
+
+    @property
+    def linger(self) -> float:
+        """How long each batched read of this wait may wait for others to join its request."""
+        from airflow_provider_arize.triggers.polling import linger_for
+
+        return linger_for(self.poll_interval)
 
     def event(self, status: str, message: str, details: dict[str, Any] | None = None) -> TriggerEvent:
         payload = {"status": status, "message": message, "job_id": self.job_id, "details": details}
         return TriggerEvent({**payload, **self.wait_kwargs()})  # type: ignore[no-untyped-call]
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        # The wait runs to its end before the single event is yielded, so the shared poller is released
+        # as soon as the wait ends, whatever the consumer of the generator does next.
+        yield await self._wait()
+
+    async def _wait(self) -> TriggerEvent:
         from airflow_provider_arize.api.errors import ArizeError
         from airflow_provider_arize.hooks.arize import ArizeHook
+        from airflow_provider_arize.triggers.polling import coalescing_enabled, shared_poller
 
-        budget = ErrorBudget(self.max_consecutive_errors)
+        cannot_use = f"cannot use connection {self.arize_conn_id!r}"
+        if coalescing_enabled():
+            try:
+                async with shared_poller(self.arize_conn_id) as poller:
+                    return await self._loop(lambda: self.poll_batched(poller))
+            except ArizeError as exc:  # raised only by creating the poller: _loop catches its own
+                return self.event("error", f"{cannot_use}: {exc}")
         try:
             client = await ArizeHook(arize_conn_id=self.arize_conn_id).get_async_client()
         except ArizeError as exc:
-            yield self.event("error", f"cannot use connection {self.arize_conn_id!r}: {exc}")
-            return
+            return self.event("error", f"{cannot_use}: {exc}")
         async with client:
-            while True:
-                try:
-                    outcome = await self.poll(client)
-                except ArizeError as exc:
-                    if not is_transient(exc) or budget.spend():
-                        yield self.event(
-                            "error",
-                            f"polling {self.subject} failed ({budget.consecutive} consecutive errors): {exc}",
-                        )
-                        return
-                    self.log.warning("transient error polling Arize (%s); will poll again", exc)
-                else:
-                    budget.reset()
-                    if outcome.state != "waiting":
-                        yield self.event(outcome.state, outcome.message, outcome.details())
-                        return
-                    self.log.info("%s", outcome.message)
-                remaining = self.deadline - time.time()
-                if remaining <= 0:
-                    yield self.event(
-                        "timeout",
-                        f"timed out waiting for {self.subject}; nothing was cancelled in Arize, "
-                        "the work may still finish",
+            return await self._loop(lambda: self.poll(client))
+
+    async def _loop(self, poll_once: Callable[[], Awaitable[Outcome]]) -> TriggerEvent:
+        from airflow_provider_arize.api.errors import ArizeError
+
+        budget = ErrorBudget(self.max_consecutive_errors)
+        while True:
+            try:
+                outcome = await poll_once()
+            except ArizeError as exc:
+                if not is_transient(exc) or budget.spend():
+                    return self.event(
+                        "error",
+                        f"polling {self.subject} failed ({budget.consecutive} consecutive errors): {exc}",
                     )
-                    return
-                await asyncio.sleep(min(self.poll_interval, remaining))
+                self.log.warning("transient error polling Arize (%s); will poll again", exc)
+            else:
+                budget.reset()
+                if outcome.state != "waiting":
+                    return self.event(outcome.state, outcome.message, outcome.details())
+                self.log.info("%s", outcome.message)
+            remaining = self.deadline - time.time()
+            if remaining <= 0:
+                return self.event(
+                    "timeout",
+                    f"timed out waiting for {self.subject}; nothing was cancelled in Arize, "
+                    "the work may still finish",
+                )
+            await asyncio.sleep(min(self.poll_interval, remaining))

@@ -1,8 +1,8 @@
 """Deferrable wait for a file job's ingestion: poll the job's counters until Arize has caught up.
 
 The loop, its error budget and its deadline are :class:`.base.ArizeWaitTrigger`'s; each poll reads the
-job (one request) and decides with :func:`airflow_provider_arize.waits.evaluate_file_ingestion`, the
-same function the poke path uses.
+job (one batched read of its status and counters, cost 10) and decides with
+:func:`airflow_provider_arize.waits.evaluate_file_ingestion`, the same function the poke path uses.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from airflow_provider_arize.waits import evaluate_file_ingestion
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
+    from airflow_provider_arize.api.poll_reads import Poller
     from airflow_provider_arize.waits import FileIngestionOutcome
 
 
@@ -28,6 +29,7 @@ class ArizeFileIngestionTrigger(ArizeWaitTrigger):
         super().__init__(**kwargs)
         self.expected_seen = int(expected_seen)
         self.failed_baseline = int(failed_baseline)
+        self._global_id: str | None = None
 
     @property
     def subject(self) -> str:  # type: ignore[override]
@@ -38,4 +40,10 @@ class ArizeFileIngestionTrigger(ArizeWaitTrigger):
 
     async def poll(self, client: AsyncArizeClient) -> FileIngestionOutcome:
         job = await client.get_job("file", self.job_id)
+        return evaluate_file_ingestion(job, self.expected_seen, self.failed_baseline)
+
+    async def poll_batched(self, poller: Poller) -> FileIngestionOutcome:
+        if self._global_id is None:
+            self._global_id = await poller.global_id("file", self.job_id)
+        job = await poller.job("file", self._global_id, linger=self.linger)
         return evaluate_file_ingestion(job, self.expected_seen, self.failed_baseline)

@@ -1,12 +1,30 @@
 """Deferrable wait for an event-based table run: poll Arize until the query for a window is done.
 
-The loop, its error budget and its deadline are :class:`.base.ArizeWaitTrigger`'s; each poll reads the
-job and its queries and decides with :func:`airflow_provider_arize.waits.evaluate_table_run`, the same
-function the poke path uses.
+The loop, its error budget and its deadline are :class:`.base.ArizeWaitTrigger`'s; each poll decides
+with :func:`airflow_provider_arize.waits.evaluate_table_run`, the same function the poke path uses.
+
+What a poll reads. Arize lists a job's queries in no documented order, so finding the query of a window
+means reading the whole list: one page per 50 queries, each page costing about 500 complexity units.
+Doing that on every poll is what made a triggerer full of waits expensive. Instead each poll reads the
+job's status and query counters (``totalQueries{Success,Failed,Pending}Count``, one batched read costing
+7), and reads the query list only when it may have changed (:class:`QueryListMemo`):
+
+* on the first poll of the trigger (also after a triggerer restart: the memo is not serialized);
+* when the counters differ from those seen with the last list read: a query appearing, finishing or
+  failing moves at least one counter;
+* when the last list read did not agree with its counters (the list's length is not their sum, or the
+  number of queries with a processed count is not the success counter): Arize's counters and list may
+  then not be in step, so the list is read on every poll, as before, until they agree again;
+* at least every ``LIST_REFRESH_POLLS`` polls (10), a safety net should counters ever miss a change.
+
+The list is paged with a first page sized to the counters' sum, so a job with a handful of queries
+costs a few dozen units. The decision is unchanged: the newest query whose window matches, the job's
+fresh status and counters, :func:`evaluate_table_run`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.triggers.base import ArizeWaitTrigger
@@ -14,7 +32,53 @@ from airflow_provider_arize.waits import evaluate_table_run
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
+    from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
+    from airflow_provider_arize.api.poll_reads import Poller
     from airflow_provider_arize.waits import TableRunOutcome
+
+#: A table wait reads its job's query list at least once every this many polls.
+LIST_REFRESH_POLLS = 10
+
+Counters = tuple[int, int, int]
+
+
+def counters_of(job: ImportJob) -> Counters:
+    """A table job's (success, failed, pending) query counters."""
+    return (job.queries_success, job.queries_failed, job.queries_pending)
+
+
+@dataclass
+class QueryListMemo:
+    """What a table wait remembers of its job's query list between polls (see the module docstring)."""
+
+    counters: Counters | None = None
+    consistent: bool = False
+    query: TableRunQuery | None = None
+    polls_since_read: int = 0
+
+    def needs_read(self, counters: Counters) -> bool:
+        """Whether this poll must read the query list, given the job's counters just read."""
+        return (
+            self.counters is None
+            or counters != self.counters
+            or not self.consistent
+            or self.polls_since_read + 1 >= LIST_REFRESH_POLLS
+        )
+
+    def remember(self, counters: Counters, queries: list[TableRunQuery], window: QueryWindow) -> None:
+        """Record a list read together with the counters read just before it."""
+        from airflow_provider_arize.api import requests
+
+        success, _failed, _pending = counters
+        processed = sum(1 for q in queries if q.records_processed_count is not None)
+        self.counters = counters
+        self.consistent = len(queries) == sum(counters) and processed == success
+        self.query = requests.window_query(queries, window)
+        self.polls_since_read = 0
+
+    def skip(self) -> None:
+        """Record a poll that did not read the list."""
+        self.polls_since_read += 1
 
 
 class ArizeTableRunTrigger(ArizeWaitTrigger):
@@ -30,6 +94,8 @@ class ArizeTableRunTrigger(ArizeWaitTrigger):
         super().__init__(**kwargs)
         self.window_start = window_start
         self.window_end = window_end
+        self._global_id: str | None = None
+        self._memo = QueryListMemo()
 
     @property
     def subject(self) -> str:  # type: ignore[override]
@@ -44,3 +110,18 @@ class ArizeTableRunTrigger(ArizeWaitTrigger):
         window = QueryWindow.of(self.window_start, self.window_end)
         job = await client.get_job("table", self.job_id)
         return evaluate_table_run(job, await client.find_table_run(job.id, window), window)
+
+    async def poll_batched(self, poller: Poller) -> TableRunOutcome:
+        from airflow_provider_arize.api.models import QueryWindow
+
+        window = QueryWindow.of(self.window_start, self.window_end)
+        if self._global_id is None:
+            self._global_id = await poller.global_id("table", self.job_id)
+        job = await poller.job("table", self._global_id, linger=self.linger)
+        counters = counters_of(job)
+        if self._memo.needs_read(counters):
+            queries = await poller.queries(job.id, expected=sum(counters), linger=self.linger)
+            self._memo.remember(counters, queries, window)
+        else:
+            self._memo.skip()
+        return evaluate_table_run(job, self._memo.query, window)
