@@ -19,6 +19,7 @@ SCRIPTS = (
     "bench_validation_bytes.py",
     "bench_s3_sensing.py",
     "bench_s3_events.py",
+    "bench_triggerer.py",
     "bench_demo.py",
     "bench_faults.py",
 )

@@ -34,8 +34,8 @@ TABLE_STORES: Final = frozenset({"BigQuery", "Snowflake", "Databricks"})
 #: Table stores that support event-based (triggered) jobs.
 TRIGGERED_TABLE_STORES: Final = frozenset({"Snowflake"})
 
-#: Default seconds between a wait's polls. Arize allows 100 queries a minute per key; a table-run poll
-#: costs two of them.
+#: Default seconds between a wait's polls. Arize allows 100 queries a minute per key; in poke mode a
+#: table-run poll costs two of them (in the triggerer, polls are batched per connection).
 DEFAULT_POLL_INTERVAL: Final = 60.0
 #: Default consecutive transient errors a wait tolerates before it fails.
 DEFAULT_MAX_CONSECUTIVE_ERRORS: Final = 3
