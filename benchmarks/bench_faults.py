@@ -22,36 +22,13 @@ section.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from _common import base_parser, command_line, emit, fmt_s, table
-
-
-@contextlib.contextmanager
-def output_to(path: Path) -> Iterator[None]:
-    """Send this process's stdout and stderr (file descriptors, so Airflow's loggers too) to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    with path.open("w") as sink:
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
 
 
 def storm(args: Any, home: Path) -> Any:
@@ -88,6 +65,8 @@ def storm(args: Any, home: Path) -> Any:
                 db_path=home / "emulator.sqlite3", extra_args=["--worker-interval", "0.05"]
             )
         stack.enter_context(emulator)
+        from airflow_provider_arize.dag_testing import output_to
+
         with output_to(args.log):
             return run_storm(plan, emulator, snowflake, home / "work")
 

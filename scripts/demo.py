@@ -28,7 +28,6 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,27 +39,6 @@ DEMO_API_KEY = "demo-arize-key-9f3c2e71"
 DEMO_DATABRICKS_TOKEN = "dapi-demo-token-5b8e04aa"
 DEMO_SNOWFLAKE_PASSWORD = "snow-demo-pass-61d0c2f9"
 DEMO_SECRETS = (DEMO_API_KEY, DEMO_DATABRICKS_TOKEN, DEMO_SNOWFLAKE_PASSWORD)
-
-
-@contextlib.contextmanager
-def _output_to(path: Path) -> Iterator[None]:
-    """Send this process's stdout and stderr (file descriptors, so Airflow's loggers too) to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    with path.open("w") as sink:
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
 
 
 def _provider_lines(log_file: Path) -> list[str]:
@@ -116,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         arize_connection_uri_env,
         load_dag,
         migrate_metadata_db,
+        output_to,
         run_dag,
         warehouse_connections_env,
     )
@@ -160,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== running {dag_file.name}", flush=True)
             t0 = time.monotonic()
             log_file = home / "logs" / f"{dag_file.stem}.log"
-            with _output_to(log_file):
+            with output_to(log_file):
                 report = run_dag(load_dag(dag_file))
             reports.append(report)
             for line in _provider_lines(log_file):

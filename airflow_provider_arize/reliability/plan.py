@@ -13,17 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from airflow_provider_arize.emulator.faults import FAULT_KINDS
+
 #: Every fault kind a storm mixes by default: what the client sees as 5xx, 429 with ``Retry-After``, added
 #: latency, a reset connection, and a response lost after the mutation committed.
-DEFAULT_FAULT_KINDS: tuple[str, ...] = (
-    "http_500",
-    "http_502",
-    "http_503",
-    "http_429",
-    "latency",
-    "reset",
-    "drop_after_commit",
-)
+#: (All of the emulator's kinds but ``timeout_after_commit``, which only makes a request slow to fail.)
+DEFAULT_FAULT_KINDS: tuple[str, ...] = tuple(k for k in FAULT_KINDS if k != "timeout_after_commit")
 #: Model names of the table jobs the storm creates (``storm-table-0000`` ...).
 TABLE_MODEL_PREFIX = "storm-table-"
 #: Model names of the event-based jobs whose windows the storm triggers (``storm-events-0`` ...).
