@@ -12,6 +12,8 @@ No Airflow import and no I/O: each function takes what a poll read and decides.
   retried each request); a success resets the count.
 * Trigger events: every event a trigger yields has a ``status`` from :data:`EVENT_STATUSES`;
   :func:`event_data` refuses anything else when the task resumes.
+* :func:`killed_wait_note`: what a killed wait says in its log (a wait only reads, so a kill leaves
+  Arize as it was).
 """
 
 from __future__ import annotations
@@ -173,6 +175,23 @@ class ErrorBudget:
     def reset(self) -> None:
         """A poll succeeded."""
         self.consecutive = 0
+
+
+#: What a kill leaves behind, said by every wait on a table run.
+KILLED_TABLE_RUN: Final = "the window's query, if Arize has one, keeps running"
+#: What a kill leaves behind, said by every wait on a file job's ingestion.
+KILLED_FILE_INGESTION: Final = "the job keeps ingesting the files under its prefix"
+
+
+def killed_wait_note(subject: str, left: str, last_seen: str | None, retry: str) -> str:
+    """The warning a wait logs when its task is killed (``on_kill``): what it waited for, that Arize was
+    not asked to change anything, what goes on there (``left``), the last state it saw, what a retry does.
+    """
+    seen = f" Last seen: {last_seen}." if last_seen else " No poll had answered yet."
+    return (
+        f"Task killed while waiting for {subject}. Arize was left as it was (nothing was cancelled or "
+        f"changed): {left}.{seen} {retry[:1].upper()}{retry[1:]}."
+    )
 
 
 def is_transient(exc: BaseException) -> bool:

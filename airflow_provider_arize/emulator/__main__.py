@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-token", default=None, help="require x-emulator-admin-token on /_emulator/")
     p.add_argument("--strict-state-changes", action="store_true")
     p.add_argument("--accept-legacy-model-types", action="store_true")
+    p.add_argument("--hold-queries", action="store_true", help="start with table queries held pending")
     p.add_argument("--queries-per-minute", type=int, default=RateLimitConfig.queries_per_minute)
     p.add_argument("--mutations-per-minute", type=int, default=RateLimitConfig.mutations_per_minute)
     p.add_argument("--no-rate-limit", action="store_true", help="disable rate limiting")
@@ -123,6 +124,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         admin_token=args.admin_token,
         strict_state_changes=args.strict_state_changes,
         accept_legacy_model_types=args.accept_legacy_model_types,
+        hold_queries=args.hold_queries,
         rate_limits=RateLimitConfig(
             args.queries_per_minute, args.mutations_per_minute, not args.no_rate_limit
         ),

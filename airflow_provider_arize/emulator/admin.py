@@ -12,7 +12,7 @@ If the emulator was started with an admin token, every admin call needs the head
 * ``GET|PUT|DELETE /faults`` -> the fault config (see :mod:`.faults`) plus ``remaining_script``
 * ``PUT  /rate-limits {"queries_per_minute", "mutations_per_minute", "enabled"}`` -> the limits; resets
   the recorded calls of every key
-* ``PUT  /options {"strict_state_changes", "accept_legacy_model_types"}`` -> the options
+* ``PUT  /options {"strict_state_changes", "accept_legacy_model_types", "hold_queries"}`` -> the options
 * ``GET  /stats`` (shape in :mod:`.stats`), ``POST /stats/reset``
 * ``GET  /jobs`` -> ``{"jobs": [...]}``: every job of every space, with its queries (status, counts,
   error messages) and files

@@ -62,6 +62,7 @@ class EmulatorConfig:
     admin_token: str | None = None
     strict_state_changes: bool = False
     accept_legacy_model_types: bool = False
+    hold_queries: bool = False
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     faults: FaultConfig = field(default_factory=FaultConfig)
     warehouses: dict[str, Any] = field(default_factory=dict)
@@ -140,6 +141,7 @@ def create_state(config: EmulatorConfig, clock: Clock | None = None) -> Emulator
         options=Options(
             strict_state_changes=config.strict_state_changes,
             accept_legacy_model_types=config.accept_legacy_model_types,
+            hold_queries=config.hold_queries,
         ),
         admin_token=config.admin_token,
         default_space_id=space_id,

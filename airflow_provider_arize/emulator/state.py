@@ -25,10 +25,14 @@ class Options:
     * ``strict_state_changes``: pausing a paused job, starting an active one or deleting a deleted one
       is an error instead of a no-op success.
     * ``accept_legacy_model_types``: accept ``modelType: categorical`` on create.
+    * ``hold_queries``: the table worker runs no query (triggered windows and scheduled polls stay
+      pending), as when Arize is busy; queries run again once it is switched off, or after a restart
+      without ``--hold-queries``. Nothing is lost while held.
     """
 
     strict_state_changes: bool = False
     accept_legacy_model_types: bool = False
+    hold_queries: bool = False
 
     def update(self, data: dict[str, Any]) -> None:
         """Apply the given fields; raise ``ValueError`` naming an unknown or non-boolean one."""
@@ -44,6 +48,7 @@ class Options:
         return {
             "strict_state_changes": self.strict_state_changes,
             "accept_legacy_model_types": self.accept_legacy_model_types,
+            "hold_queries": self.hold_queries,
         }
 
 

@@ -134,7 +134,7 @@ class EmulatorAdmin:
         return dict(self._call("PUT", "/rate-limits", body))
 
     def set_options(self, **options: bool) -> dict[str, Any]:
-        """Set ``strict_state_changes`` and/or ``accept_legacy_model_types``."""
+        """Set ``strict_state_changes``, ``accept_legacy_model_types`` and/or ``hold_queries``."""
         return dict(self._call("PUT", "/options", options))
 
     def stats(self) -> dict[str, Any]:
@@ -184,10 +184,11 @@ class EmulatorServer(_Endpoint):
 
     ``db_path=None`` keeps state in memory. ``options`` are :class:`~.config.EmulatorConfig` fields
     (``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
-    ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``, ``worker_interval_seconds``, ``s3``,
-    ``file_poll_interval_seconds``, ``max_file_bytes``) plus ``clock`` (e.g. a ``TestClock``). Usable as
-    a context manager; :meth:`start` returns once ``/_emulator/health`` answers and the table worker
-    (``self.workers``) and file worker (``self.file_workers``) have started, unless ``run_workers=False``.
+    ``hold_queries``, ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``,
+    ``worker_interval_seconds``, ``s3``, ``file_poll_interval_seconds``, ``max_file_bytes``) plus
+    ``clock`` (e.g. a ``TestClock``). Usable as a context manager; :meth:`start` returns once
+    ``/_emulator/health`` answers and the table worker (``self.workers``) and file worker
+    (``self.file_workers``) have started, unless ``run_workers=False``.
     """
 
     def __init__(

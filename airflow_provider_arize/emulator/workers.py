@@ -97,7 +97,9 @@ class TableWorker(Ticker):
             log.warning("re-queued %d table queries left running by an earlier run", requeued)
 
     def work(self) -> int:
-        """Run due work once; return how many queries ran."""
+        """Run due work once; return how many queries ran (none while ``hold_queries`` is on)."""
+        if self.state.options.hold_queries:
+            return 0
         return self._run_pending() + self._run_scheduled()
 
     def describe_error(self, exc: BaseException) -> str:

@@ -12,7 +12,9 @@ Operational contract:
   the transport) are tolerated ``max_consecutive_errors`` times in a row. With ``deferrable`` it frees
   the worker slot and waits in the triggerer; both paths share one decision function
   (:func:`airflow_provider_arize.waits.evaluate_table_run`). A timeout or a kill cancels nothing in
-  Arize: the run may still finish, and a retry waits on it rather than triggering again.
+  Arize: the run may still finish, and a retry waits on it rather than triggering again. A killed task
+  (SIGTERM from Airflow, ``execution_timeout``) says so in its log from ``on_kill``: the window, the
+  last state it saw, and what a retry does.
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         self.timeout = timeout
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
+        self._waiting_for: str | None = None  # what on_kill names: set once the window is triggered
+        self._last_seen: str | None = None
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.waits import ErrorBudget, check_poll_interval
@@ -162,7 +166,9 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
 
             return run_result(job.id, window, result.triggered, None)
 
+        self._waiting_for = f"window {window} of table import job {job.id}"
         outcome = self.hook.check_table_run(job.id, window)
+        self._last_seen = outcome.message
         if outcome.state == "waiting" and self.deferrable:
             self._defer(job.id, window, deadline, poll_interval, result.triggered)
         if outcome.state == "waiting":
@@ -217,6 +223,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
                 self.log.warning("Transient error polling Arize (%s); will poll again", exc)
                 continue
             budget.reset()
+            self._last_seen = outcome.message
             if outcome.state != "waiting":
                 return outcome
             self.log.info("%s", outcome.message)
@@ -235,9 +242,24 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         return run_result(data["job_id"], window, triggered, query)
 
     def on_kill(self) -> None:
+        """Say in the log what the kill leaves in Arize: nothing is cancelled, a retry never re-triggers."""
+        from airflow_provider_arize.waits import KILLED_TABLE_RUN, killed_wait_note
+
+        if self._waiting_for is None:
+            self.log.warning(
+                "Task killed before Arize confirmed the trigger of its window: the trigger may or may not "
+                "have reached Arize; a retry of this task looks the window's query up first and triggers "
+                "only if Arize has none, so the window is never run twice"
+            )
+            return
         self.log.warning(
-            "Task killed while waiting for an Arize table run: Arize was not asked to cancel anything; "
-            "the triggered query (if any) keeps running, and a retry waits on it instead of triggering again"
+            "%s",
+            killed_wait_note(
+                self._waiting_for,
+                KILLED_TABLE_RUN,
+                self._last_seen,
+                "a retry of this task waits on that query instead of triggering the window again",
+            ),
         )
 
 

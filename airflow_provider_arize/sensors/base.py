@@ -9,6 +9,8 @@ returns, and which trigger waits in its place when deferred. Operational contrac
   a row; a non-transient one (auth, unknown job) fails the poke.
 * With ``deferrable`` the sensor checks once, then defers to its trigger with an absolute deadline of
   ``timeout`` seconds; both paths decide with the same function, so they cannot drift.
+* It only reads, so a kill (SIGTERM from Airflow, ``execution_timeout``) leaves Arize as it was;
+  ``on_kill`` says so in the log, with what the sensor waited for and the last state it saw.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
     """
 
     ui_color = "#dff5e6"
+    #: What goes on in Arize after a kill, for the ``on_kill`` warning.
+    kill_leaves = "the job goes on as before"
 
     def __init__(
         self,
@@ -57,6 +61,11 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
         self._errors = 0
+        self._last_seen: str | None = None
+
+    def waiting_for(self) -> str:
+        """What the sensor waits for, in words (rendered fields only: ``on_kill`` has no context)."""
+        return "Arize"
 
     # -- what a subclass says ----------------------------------------------------------------------
     def check(self, context: Context) -> Outcome:
@@ -89,6 +98,7 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
             self.log.warning("Transient error polling Arize (%s); will poke again", exc)
             return False
         self._errors = 0
+        self._last_seen = outcome.message
         if outcome.state == "failed":
             raise ArizeRunFailedError(outcome.message)
         self.log.info("%s", outcome.message)
@@ -120,3 +130,10 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         data = event_data(event)
         self.log.info("%s", data["message"])
         return self.result_from_event(data)
+
+    def on_kill(self) -> None:
+        """Say in the log that the kill left Arize as it was, and what a retry does."""
+        from airflow_provider_arize.waits import killed_wait_note
+
+        retry = "a retry of this task waits again, from what Arize reports then"
+        self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, self._last_seen, retry))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
+from airflow_provider_arize.waits import KILLED_FILE_INGESTION
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -47,6 +48,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
     """
 
     template_fields: Sequence[str] = ("job_id", "expected_total", "failed_baseline")
+    kill_leaves = KILLED_FILE_INGESTION
 
     def __init__(
         self,
@@ -63,6 +65,9 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         self.expected_total = expected_total
         self.failed_baseline = failed_baseline
         self._targets: tuple[int, int] | None = None
+
+    def waiting_for(self) -> str:
+        return f"ingestion by file import job {self.job_id}"
 
     def _count_objects(self, job: ImportJob) -> int:
         from airflow_provider_arize.api.errors import ArizeConfigError

@@ -40,6 +40,7 @@ Operational contract:
   (modes ``poke`` and ``reschedule``) or, with ``deferrable``, checks once and then waits in the
   triggerer (:class:`~airflow_provider_arize.triggers.s3_new_files.ArizeS3NewFilesTrigger`). After
   ``timeout`` it fails with ``AirflowSensorTimeout`` (skipped with ``soft_fail``); no state changes.
+  A killed task (``on_kill``) says in its log that nothing was saved, so its files come again.
   Transient S3 errors (throttling, 5xx, dropped connections) are tolerated ``max_consecutive_errors``
   times in a row; access denied or a missing bucket fail at once.
 """
@@ -362,6 +363,16 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
             )
         timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
         self._defer(base, time.time() + timeout)
+
+    def on_kill(self) -> None:
+        """Say in the log what a kill leaves: S3 untouched, and files not yet recorded are reported again."""
+        self.log.warning(
+            "Task killed while looking for new files under s3://%s/%s: nothing was written to S3, and the "
+            "detection state is saved only at the end of a successful detection, so any file this try "
+            "found but had not recorded is reported again by the next try",
+            self.bucket,
+            self.prefix,
+        )
 
     def _defer(self, base: State | None, deadline: float) -> None:
         from airflow_provider_arize.api.errors import ArizeConfigError

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.operators.base import resolve_window
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
+from airflow_provider_arize.waits import KILLED_TABLE_RUN
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
     from airflow.triggers.base import BaseTrigger
 
+    from airflow_provider_arize.api.models import QueryWindow
     from airflow_provider_arize.triggers.base import Outcome
     from airflow_provider_arize.waits import TableRunOutcome
 
@@ -37,6 +39,7 @@ class ArizeTableRunSensor(ArizeWaitSensor):
     """
 
     template_fields: Sequence[str] = ("job_id", "window_start", "window_end")
+    kill_leaves = KILLED_TABLE_RUN
 
     def __init__(
         self, *, job_id: str, window_start: Any = None, window_end: Any = None, **kwargs: Any
@@ -45,9 +48,14 @@ class ArizeTableRunSensor(ArizeWaitSensor):
         self.job_id = job_id
         self.window_start = window_start
         self.window_end = window_end
+        self._window: QueryWindow | None = None
+
+    def waiting_for(self) -> str:
+        window = self._window or "of the DAG run's data interval"
+        return f"window {window} of table import job {self.job_id}"
 
     def check(self, context: Context) -> TableRunOutcome:
-        window = resolve_window(context, self.window_start, self.window_end)
+        self._window = window = resolve_window(context, self.window_start, self.window_end)
         return self.hook.check_table_run(str(self.job_id), window)
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:

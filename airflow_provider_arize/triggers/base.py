@@ -16,7 +16,8 @@ Operational contract:
   :data:`airflow_provider_arize.waits.EVENT_STATUSES`), yielded once the wait is over, never sleeps zero
   seconds, and only reads: cancelling it (task killed, timeout) leaves Arize untouched, takes its
   pending read out of the shared batch without disturbing the other waits' reads, and closes the
-  shared client if it was the last wait using it.
+  shared client if it was the last wait using it. When a user kills the deferred task (mark failed or
+  success, clear), ``on_kill`` logs that Arize was left as it was.
 """
 
 from __future__ import annotations
@@ -118,6 +119,15 @@ class ArizeWaitTrigger(BaseTrigger):
         # The wait runs to its end before the single event is yielded, so the shared poller is released
         # as soon as the wait ends, whatever the consumer of the generator does next.
         yield await self._wait()
+
+    async def on_kill(self) -> None:
+        """A user acted on the deferred task (mark failed or success, clear): say Arize was left as it was.
+        A wait only reads, so there is nothing to cancel."""
+        self.log.warning(
+            "Deferred wait for %s ended by a user action on its task: Arize was left as it was "
+            "(nothing was cancelled or changed)",
+            self.subject,
+        )
 
     async def _wait(self) -> TriggerEvent:
         from airflow_provider_arize.api.errors import ArizeError

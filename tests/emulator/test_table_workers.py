@@ -147,6 +147,22 @@ def test_pending_query_of_a_paused_job_waits_until_it_is_started(gql: Any, snow_
     assert node["queries"][0]["recordsProcessedCount"] == 3
 
 
+def test_held_queries_stay_pending_until_released(gql: Any, snow_db: SnowDb) -> None:
+    _events(snow_db, "EVENTS", WINDOW_ROWS)
+    job_id = create_triggered(gql, snow_db.config("EVENTS"))
+    assert gql.server.admin.set_options(hold_queries=True)["hold_queries"] is True
+    _trigger(gql, job_id)
+
+    assert gql.server.workers.wait_ticks(3)
+    assert job(gql, job_id)["totalQueriesPendingCount"] == 1
+    assert dumped(gql.server, job_id)["queries"][0]["status"] == "pending"
+
+    gql.server.admin.set_options(hold_queries=False)
+    node = wait_for(lambda: settled(gql, job_id), "the query after the release")
+    assert node["queries"][0]["recordsProcessedCount"] == 3
+    assert build_parser().parse_args(["--hold-queries"]).hold_queries is True
+
+
 def test_scheduled_job_follows_refresh_interval_watermark_and_window(snow: Any, snow_db: SnowDb) -> None:
     t0 = datetime(2024, 8, 20, tzinfo=UTC).timestamp()
     minutes = (10, 30, 90, 150, 400)
