@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import (
     ArizeBaseOperator,
     ArizeModelOperator,
@@ -147,8 +148,8 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         ErrorBudget(self.max_consecutive_errors)  # validates before anything is sent
         deadline = time.time() + float(self.timeout)
 
-        result = self.hook.trigger_table_run(str(self.job_id), window)
-        job = result.job or self.hook.get_job("table", str(self.job_id))
+        result = self.hook.trigger_table_run(job_ref(self.job_id), window)
+        job = result.job or self.hook.get_job("table", job_ref(self.job_id))
         self.publish_job(context, job)
         context["ti"].xcom_push(key=XCOM_WINDOW, value=window.to_input())
         if result.triggered:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
 
 if TYPE_CHECKING:
@@ -159,6 +160,6 @@ class ArizeUpdateFileImportJobSchemaOperator(ArizeBaseOperator):
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.api.models import ModelSchema
 
-        job = self.hook.update_file_job_schema(str(self.job_id), ModelSchema.from_value(self.schema))
+        job = self.hook.update_file_job_schema(job_ref(self.job_id), ModelSchema.from_value(self.schema))
         self.log.info("File import job %s schema updated", job.id)
         return self.publish_job(context, job)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import ArizeBaseOperator
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class ArizePauseImportJobOperator(_JobStatusOperator):
     action = "pause"
 
     def _change(self) -> StatusChange:
-        return self.hook.pause_job(self.job_type, str(self.job_id))
+        return self.hook.pause_job(self.job_type, job_ref(self.job_id))
 
 
 class ArizeResumeImportJobOperator(_JobStatusOperator):
@@ -72,7 +73,7 @@ class ArizeResumeImportJobOperator(_JobStatusOperator):
     action = "resume"
 
     def _change(self) -> StatusChange:
-        return self.hook.resume_job(self.job_type, str(self.job_id))
+        return self.hook.resume_job(self.job_type, job_ref(self.job_id))
 
 
 class ArizeDeleteImportJobOperator(_JobStatusOperator):
@@ -81,4 +82,4 @@ class ArizeDeleteImportJobOperator(_JobStatusOperator):
     action = "delete"
 
     def _change(self) -> StatusChange:
-        return self.hook.delete_job(self.job_type, str(self.job_id))
+        return self.hook.delete_job(self.job_type, job_ref(self.job_id))

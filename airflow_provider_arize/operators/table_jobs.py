@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ class ArizeUpdateTableIngestionParametersOperator(ArizeBaseOperator):
             refresh_interval_minutes=_int_or_none(self.refresh_interval_minutes),
             query_window_size_hours=_int_or_none(self.query_window_size_hours),
         )
-        job = self.hook.update_ingestion_parameters(str(self.job_id), params)
+        job = self.hook.update_ingestion_parameters(job_ref(self.job_id), params)
         self.log.info("Table import job %s ingestion parameters are now %s", job.id, job.ingestion_parameters)
         return self.publish_job(context, job)
 
@@ -203,7 +204,7 @@ class ArizeUpdateTableImportJobSchemaOperator(ArizeBaseOperator):
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.api.models import ModelSchema
 
-        job = self.hook.update_table_job_schema(str(self.job_id), ModelSchema.from_value(self.schema))
+        job = self.hook.update_table_job_schema(job_ref(self.job_id), ModelSchema.from_value(self.schema))
         self.log.info("Table import job %s schema updated", job.id)
         return self.publish_job(context, job)
 

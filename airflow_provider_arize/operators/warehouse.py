@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import ArizeBaseOperator, fail_fast_retry_policy, resolve_window
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
         warehouse = warehouse_hook(self.table_store, self.warehouse_conn_id)
         config = warehouse.table_config_from(self.table_config)
 
-        job = self.hook.get_job("table", str(self.job_id))
+        job = self.hook.get_job("table", job_ref(self.job_id))
         column = self.change_timestamp_column or (job.schema.change_timestamp if job.schema else None)
         if not column:
             raise ArizeConfigError(

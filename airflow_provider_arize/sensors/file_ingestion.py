@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
 from airflow_provider_arize.waits import KILLED_FILE_INGESTION
 
@@ -88,7 +89,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         if self._targets is None:
             from airflow_provider_arize.waits import non_negative_int
 
-            job = self.hook.get_job("file", str(self.job_id))
+            job = self.hook.get_job("file", job_ref(self.job_id))
             expected = (
                 non_negative_int("expected_total", self.expected_total)
                 if self.expected_total not in (None, "")
@@ -113,11 +114,11 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         from airflow_provider_arize.waits import evaluate_file_ingestion
 
         expected, baseline = self._wait_targets()
-        job = self.hook.get_job("file", str(self.job_id))
+        job = self.hook.get_job("file", job_ref(self.job_id))
         return evaluate_file_ingestion(job, expected, baseline)
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
-        return {"job_id": str(self.job_id), **(outcome.details() or {})}
+        return {"job_id": job_ref(self.job_id), **(outcome.details() or {})}
 
     def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
         from airflow_provider_arize.triggers.file_ingestion import ArizeFileIngestionTrigger
@@ -125,7 +126,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         expected, baseline = self._wait_targets()
         return ArizeFileIngestionTrigger(
             arize_conn_id=self.arize_conn_id,
-            job_id=str(self.job_id),
+            job_id=job_ref(self.job_id),
             expected_seen=expected,
             failed_baseline=baseline,
             deadline=deadline,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import resolve_window
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
 from airflow_provider_arize.waits import KILLED_TABLE_RUN
@@ -56,13 +57,13 @@ class ArizeTableRunSensor(ArizeWaitSensor):
 
     def check(self, context: Context) -> TableRunOutcome:
         self._window = window = resolve_window(context, self.window_start, self.window_end)
-        return self.hook.check_table_run(str(self.job_id), window)
+        return self.hook.check_table_run(job_ref(self.job_id), window)
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
         from airflow_provider_arize.waits import run_result
 
         window = resolve_window(context, self.window_start, self.window_end)
-        return run_result(str(self.job_id), window, False, outcome.details())
+        return run_result(job_ref(self.job_id), window, False, outcome.details())
 
     def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
         from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
@@ -70,7 +71,7 @@ class ArizeTableRunSensor(ArizeWaitSensor):
         window = resolve_window(context, self.window_start, self.window_end).to_input()
         return ArizeTableRunTrigger(
             arize_conn_id=self.arize_conn_id,
-            job_id=str(self.job_id),
+            job_id=job_ref(self.job_id),
             window_start=window["queryStart"],
             window_end=window["queryEnd"],
             deadline=deadline,

@@ -49,3 +49,26 @@ timestamps: st.SearchStrategy[Any] = st.one_of(
     odd_text,
     json_values,
 )
+
+SCHEMA_KEYS = [
+    "predictionId",
+    "timestamp",
+    "predictionLabel",
+    "predictionScore",
+    "actualLabel",
+    "actualScore",
+    "features",
+    "featuresList",
+    "tags",
+    "tagsList",
+    "shapValues",
+    "changeTimestamp",
+    "exclude",
+    "embeddingFeatures",
+    "prediction_id",
+    "rank",
+    "predictionObjectDetection",
+]
+column_lists = st.lists(names, max_size=4)
+schema_values = st.one_of(names, column_lists, odd_text, json_values)
+schemas = st.dictionaries(st.sampled_from(SCHEMA_KEYS) | st.text(max_size=12), schema_values, max_size=8)

@@ -22,7 +22,7 @@ from airflow_provider_arize.api.models import (
     table_config_for,
 )
 
-from .strategies import json_values, maybe, names, odd_text, timestamps
+from .strategies import json_values, maybe, names, odd_text, schemas, timestamps
 
 SETTINGS = settings(max_examples=300, deadline=None)
 
@@ -36,30 +36,6 @@ def accepted_or_named(build: Callable[[], Any]) -> Any:
         name = exc.field.split("[")[0].split(".")[0]
         assert name in str(exc) or repr(exc.field) in str(exc), (exc.field, str(exc))
         return None
-
-
-SCHEMA_KEYS = [
-    "predictionId",
-    "timestamp",
-    "predictionLabel",
-    "predictionScore",
-    "actualLabel",
-    "actualScore",
-    "features",
-    "featuresList",
-    "tags",
-    "tagsList",
-    "shapValues",
-    "changeTimestamp",
-    "exclude",
-    "embeddingFeatures",
-    "prediction_id",
-    "rank",
-    "predictionObjectDetection",
-]
-column_lists = st.lists(names, max_size=4)
-schema_values = st.one_of(names, column_lists, odd_text, json_values)
-schemas = st.dictionaries(st.sampled_from(SCHEMA_KEYS) | st.text(max_size=12), schema_values, max_size=8)
 
 
 @SETTINGS
