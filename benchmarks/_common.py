@@ -55,7 +55,7 @@ def command_line(script: str, args: Sequence[str] = ()) -> str:
 
 
 def machine() -> dict[str, str]:
-    """CPU model, cores, memory, OS, Python and Airflow versions, date (UTC)."""
+    """CPU model, cores, memory, OS, Python and Airflow versions, date (UTC), the commit measured."""
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -86,7 +86,21 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "Airflow": airflow or "unknown",
         "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The checked-out commit (with ``+changes`` when the tree differs from it), or ``unknown``."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def base_parser(description: str | None) -> argparse.ArgumentParser:
