@@ -27,10 +27,11 @@ from airflow_provider_arize.operators.file_jobs import ArizeCreateFileImportJobO
 from airflow_provider_arize.operators.job_control import ArizePauseImportJobOperator
 from airflow_provider_arize.operators.table_jobs import (
     ArizeCreateTableImportJobOperator,
+    ArizeUpdateTableImportJobSchemaOperator,
     ArizeUpdateTableIngestionParametersOperator,
 )
 
-from .strategies import json_values, names, odd_text, schemas, timestamps
+from .strategies import json_values, maybe, names, odd_text, schemas, timestamps
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -70,6 +71,10 @@ class Arize:
 
     def requests(self) -> int:
         return int(self.server.admin.stats()["requests"]["total"])
+
+    def updates(self) -> int:
+        """Schema updates sent (committed or not)."""
+        return int(self.server.admin.stats()["requests"]["by_operation"].get("UpdateTableImportJob", 0))
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +222,27 @@ def test_pause(arize: Arize, kwargs: dict[str, Any]) -> None:
     ref = arize.table_job if kwargs["job_id"] == "table" else kwargs["job_id"]
     op = ArizePauseImportJobOperator(task_id="pause", **{**kwargs, "job_id": ref})
     done_or_refused_before_sending(arize, lambda: op.execute(context()), job_id=ref)  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(job_id=maybe(st.just("table"), weight_valid=4), schema=st.one_of(st.just(VALID_SCHEMA), schemas))
+def test_update_table_schema(arize: Arize, job_id: Any, schema: Any) -> None:
+    """The new schema is checked against the job's model type, which needs one read of the job: a
+    refusal may follow that read, but never an update."""
+    ref = arize.table_job if job_id == "table" else job_id
+    updates = arize.updates()
+    op = ArizeUpdateTableImportJobSchemaOperator(task_id="schema", job_id=ref, schema=schema)
+    try:
+        op.execute(context())  # type: ignore[arg-type]
+    except ArizeConfigError as exc:
+        assert exc.field, f"no field on: {exc}"
+        assert arize.updates() == updates, f"refused after an update was sent: {exc}"
+        event("refused")
+    except ArizeAPIError as exc:
+        assert job_ref(ref) in str(exc), exc
+        event("unknown job")
+    else:
+        event("done")
 
 
 @settings(max_examples=300, deadline=None)
