@@ -595,6 +595,16 @@ class _Call:
         self._report(result, None)
         self.core.stats.add(failures=1)
         error = self.core.build_error(result, self.operation_name, self.attempt, ambiguous)
+        if not (retryable or ambiguous) and result.data is not None:
+            # GraphQL errors next to data: e.g. one unknown job in a batched read, which the caller sorts
+            # out per alias; the request itself went well, so this is no failure worth an INFO line.
+            logger.debug(
+                "Arize %s answered with data and GraphQL errors (%s): raising %s for the caller to sort out",
+                self.operation_name,
+                result.classification.reason,
+                type(error).__name__,
+            )
+            raise error from None
         log_level = logging.WARNING if (retryable or ambiguous) else logging.INFO
         logger.log(
             log_level,

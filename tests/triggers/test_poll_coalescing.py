@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -289,8 +290,9 @@ def test_a_short_job_id_is_resolved_once_then_polled_in_batches(
 
 # -- errors ---------------------------------------------------------------------------------------------
 def test_an_unknown_or_malformed_job_fails_only_its_own_wait(
-    arize_emulator: Any, monkeypatch: pytest.MonkeyPatch
+    arize_emulator: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="airflow_provider_arize.api.transport")
     conn = use_connection(monkeypatch, arize_emulator)
     jobs = unlimited(arize_emulator, lambda: make_file_jobs(arize_emulator, conn, 3))
 
@@ -310,6 +312,10 @@ def test_an_unknown_or_malformed_job_fails_only_its_own_wait(
     assert "is not a table import job" in events[5]["message"]
     assert batched_requests(arize_emulator) == 1  # all six in one request
     assert arize_emulator.api_key not in json.dumps(events)
+    # the request went well (only some aliases had errors): the transport reports no failure for it
+    assert not [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and "failed" in r.getMessage()
+    ]
 
 
 def test_a_failed_request_counts_once_against_each_waits_own_error_budget(
