@@ -16,9 +16,9 @@ Contract:
 
 * :meth:`FakeSnowflakeServer.start` generates TLS material (:mod:`.tls`) into a private temporary
   directory, binds a free ``127.0.0.1`` port, serves ``fakesnow.server.app`` under uvicorn in a daemon
-  thread and returns once uvicorn reports it is serving: about 0.2 s, plus a few seconds the first time
-  in a process to import fakesnow (it imports the Snowflake connector and pandas, which the
-  ``SnowflakeHook`` needs anyway).
+  thread (:mod:`.tls_server`) and returns once uvicorn reports it is serving: about 0.2 s, plus a few
+  seconds the first time in a process to import fakesnow (it imports the Snowflake connector and
+  pandas, which the ``SnowflakeHook`` needs anyway).
   :meth:`~FakeSnowflakeServer.stop` asks uvicorn to exit, joins the thread and deletes the directory.
   Both are idempotent. Nothing is retried: a server that fails to start raises ``RuntimeError``.
 * Data: fakesnow keeps every session of the process in one shared in-memory DuckDB
@@ -40,19 +40,15 @@ import contextlib
 import json
 import logging
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
 from airflow_provider_arize.local_services.tls import LocalTLS, make_local_tls, trusting
+from airflow_provider_arize.local_services.tls_server import HOST, ThreadedTLSServer
 
 __all__ = ["FakeSnowflakeServer"]
-
-_HOST = "127.0.0.1"
 
 
 class FakeSnowflakeServer:
@@ -66,7 +62,7 @@ class FakeSnowflakeServer:
     account = "fake-org-fake"
     user = "fake_user"
     password = "fake-password"  # a fixed fake: fakesnow accepts any credentials
-    host = _HOST
+    host = HOST
 
     def __init__(
         self, *, startup_timeout: float = 10.0, log_level: str = "warning", password: str | None = None
@@ -78,73 +74,44 @@ class FakeSnowflakeServer:
         self.port = 0
         self._dir: Path | None = None
         self._tls: LocalTLS | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._serving: ThreadedTLSServer | None = None
         self._fakesnow_log_level: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> Self:
         """Generate the certificate, start serving and wait until uvicorn is listening."""
-        if self._thread is not None:
+        if self._serving is not None:
             return self
         import importlib
-
-        import uvicorn
 
         # import_module: ``fakesnow.server`` is also the name of a function in fakesnow's __init__
         fakesnow_app = importlib.import_module("fakesnow.server").app
 
         self._dir = Path(tempfile.mkdtemp(prefix="fake-snowflake-tls-"))
-        sock: socket.socket | None = None
         try:
             self._tls = make_local_tls(self._dir, common_name="fakesnow")
-            sock = _bind_free_port()
-            self.port = sock.getsockname()[1]
             fs_logger = logging.getLogger("fakesnow.server")
             self._fakesnow_log_level = fs_logger.level
             fs_logger.setLevel(logging.WARNING)
-            config = uvicorn.Config(
+            serving = ThreadedTLSServer(
                 fakesnow_app,
+                self._tls,
+                name="fake Snowflake server",
                 log_level=self.log_level,
-                log_config=None,  # leave the process's logging configuration alone
-                access_log=False,
-                lifespan="off",
-                ssl_certfile=str(self._tls.server_cert),
-                ssl_keyfile=str(self._tls.server_key),
-                timeout_graceful_shutdown=2,
+                startup_timeout=self.startup_timeout,
             )
-            self._server = uvicorn.Server(config)
-            self._thread = threading.Thread(
-                target=self._server.run, kwargs={"sockets": [sock]}, name="fake-snowflake", daemon=True
-            )
-            self._thread.start()
-            self._wait_started()
+            self._serving = serving.start()
+            self.port = serving.port
         except BaseException:
-            if sock is not None and self._thread is None:
-                sock.close()  # uvicorn owns (and closes) the socket once its thread runs
             self.stop()
             raise
         return self
 
-    def _wait_started(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        while not self._server.started:
-            if self._thread is None or not self._thread.is_alive():
-                raise RuntimeError("fake Snowflake server exited during start-up (see the uvicorn log)")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"fake Snowflake server did not start within {self.startup_timeout} s")
-            time.sleep(0.01)
-
     def stop(self) -> None:
         """Stop serving, join the thread and delete the certificate directory. Idempotent."""
-        if self._server is not None:
-            self._server.should_exit = True
-            # Clients pool idle keep-alive TLS connections that never answer the server's close; without
-            # force_exit uvicorn waits its whole graceful-shutdown timeout for them.
-            self._server.force_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
         if self._fakesnow_log_level is not None:
             logging.getLogger("fakesnow.server").setLevel(self._fakesnow_log_level)
             self._fakesnow_log_level = None
@@ -253,15 +220,5 @@ class FakeSnowflakeServer:
         return kwargs
 
     def __repr__(self) -> str:
-        state = f"https://{self.host}:{self.port}" if self._thread is not None else "stopped"
+        state = f"https://{self.host}:{self.port}" if self._serving is not None else "stopped"
         return f"FakeSnowflakeServer({state})"
-
-
-def _bind_free_port() -> socket.socket:
-    """A listening, non-blocking socket on a free ``127.0.0.1`` port (so the port is known up front)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((_HOST, 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock

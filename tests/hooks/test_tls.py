@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,43 +27,19 @@ class _TLSEmulator:
 
 @pytest.fixture(scope="module")
 def tls_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_TLSEmulator]:
-    import uvicorn
-
     from airflow_provider_arize.emulator.app import create_app
     from airflow_provider_arize.emulator.config import EmulatorConfig, create_state
     from airflow_provider_arize.emulator.ids import to_global_id
-    from airflow_provider_arize.emulator.server import bind_socket
     from airflow_provider_arize.local_services.tls import make_local_tls
+    from airflow_provider_arize.local_services.tls_server import ThreadedTLSServer
 
     tls = make_local_tls(tmp_path_factory.mktemp("tls"))
     state = create_state(EmulatorConfig(api_key=API_KEY, run_workers=False), None)
     assert state.default_space_id is not None
-    sock = bind_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(state),
-            log_level="warning",
-            lifespan="off",
-            ssl_certfile=str(tls.server_cert),
-            ssl_keyfile=str(tls.server_key),
-        )
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
     try:
-        import time
-
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "TLS emulator did not start"
-            time.sleep(0.02)
-        yield _TLSEmulator(
-            f"https://127.0.0.1:{port}", to_global_id("Space", state.default_space_id), tls.ca_cert
-        )
+        with ThreadedTLSServer(create_app(state), tls, name="TLS emulator") as server:
+            yield _TLSEmulator(server.url, to_global_id("Space", state.default_space_id), tls.ca_cert)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         state.store.close()
 
 
