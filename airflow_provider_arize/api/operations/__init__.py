@@ -8,7 +8,8 @@ none inlines a literal.
 Job selections: mutation payloads and ``Get*`` queries select the full ``TableImportJobFields`` /
 ``FileImportJobFields`` fragments (every SDL field except ``queries``, with ``schema`` and
 ``tableIngestionParameters``; fields the SDL marks ``[emulator]`` are left out, since the real API
-lacks them). Listings select the ``*SummaryFields`` fragments: identity, status and counters, without
+lacks them). Listings select the ``*SummaryFields`` fragments: the ``*WaitFields`` a trigger's batched
+poll reads (ids, status, counters) plus the model and location, without
 ``modelId`` / ``modelType`` / ``batchId`` / ``schema`` / ingestion parameters and without the edge
 ``cursor`` (``pageInfo.endCursor`` drives paging), so that a 50-node page stays under Arize's per-call
 complexity limit ``constants.MAX_QUERY_COMPLEXITY`` (a connection costs ``first`` x its whole
