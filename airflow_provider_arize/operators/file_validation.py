@@ -5,6 +5,8 @@ Operational contract:
 * Reads only, and as little as each format allows (Parquet footer, Arrow schema and batch headers, Avro
   header and block headers, CSV header plus a sample): see :mod:`airflow_provider_arize.files`. A file
   over Arize's 1 GB limit is refused from its size alone.
+* Arguments (bucket name, file keys and listed sizes, schema, model type, ``on_invalid``, size limit)
+  are checked first: a bad one fails the task with ``ArizeConfigError`` naming it, before any S3 request.
 * Every file is checked; one bad file never hides another, and nothing valid in the batch is dropped.
 * ``on_invalid="fail"`` (default) fails the task after checking them all, naming each bad file, column,
   role and reason; ``"skip"`` logs them and returns only the valid files, for downstream tasks.
@@ -70,33 +72,18 @@ class ArizeValidateFilesOperator(BaseOperator):
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 
-        from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.api.models import ModelSchema
-        from airflow_provider_arize.files import (
-            MAX_FILE_BYTES,
-            FileValidationError,
-            S3RangeReader,
-            validate_file,
-        )
+        from airflow_provider_arize.files import FileValidationError, S3RangeReader, validate_file
 
-        if self.on_invalid not in ON_INVALID:
-            raise ArizeConfigError(
-                f"on_invalid must be 'fail' or 'skip', got {self.on_invalid!r}", field="on_invalid"
-            )
-        schema = ModelSchema.from_value(self.schema)
-        if self.model_type:
-            schema.validate_for(self.model_type, "file")
-        files = _file_entries(self.files)
+        bucket, files, schema, limit = self._checked_arguments()
         client = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
-        limit = int(self.max_file_size) if self.max_file_size else MAX_FILE_BYTES
         valid: list[dict[str, Any]] = []
         invalid: list[dict[str, Any]] = []
         read = 0
         for entry in files:
             reader = S3RangeReader(
-                client, self.bucket, entry["key"], size=entry.get("size"), etag=entry.get("etag")
+                client, bucket, entry["key"], size=entry.get("size"), etag=entry.get("etag")
             )
-            report = validate_file(reader, schema, self.model_type, max_bytes=limit)
+            report = validate_file(reader, schema, self.model_type or None, max_bytes=limit)
             read += report.bytes_read
             if report.ok:
                 valid.append(
@@ -108,10 +95,10 @@ class ArizeValidateFilesOperator(BaseOperator):
                         "row_count": report.row_count,
                     }
                 )
-                self.log.info("valid: s3://%s/%s (%s rows)", self.bucket, report.key, report.row_count or "?")
+                self.log.info("valid: s3://%s/%s (%s rows)", bucket, report.key, report.row_count or "?")
             else:
                 invalid.append({"key": report.key, "problems": report.problems_text()})
-                self.log.warning("invalid: s3://%s/%s: %s", self.bucket, report.key, report.problems_text())
+                self.log.warning("invalid: s3://%s/%s: %s", bucket, report.key, report.problems_text())
         self.log.info(
             "Checked %d files (%d valid, %d invalid), reading %d bytes in all",
             len(files),
@@ -120,35 +107,70 @@ class ArizeValidateFilesOperator(BaseOperator):
             read,
         )
         if invalid and self.on_invalid == "fail":
-            listing = "; ".join(f"s3://{self.bucket}/{i['key']}: {i['problems']}" for i in invalid)
+            listing = "; ".join(f"s3://{bucket}/{i['key']}: {i['problems']}" for i in invalid)
             raise FileValidationError(
                 f"{len(invalid)} of {len(files)} files do not match the Arize schema: {listing}",
                 field="files",
             )
         return {"valid": valid, "invalid": invalid}
 
+    def _checked_arguments(self) -> tuple[str, list[dict[str, Any]], Any, int]:
+        """The rendered arguments, checked before any client is made: the bucket, the file entries, the
+        schema and the size limit, or ``ArizeConfigError`` naming the argument."""
+        from airflow_provider_arize.api import constants
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.api.models import ModelSchema
+        from airflow_provider_arize.api.models._validate import optional_positive_int, require_choice
+        from airflow_provider_arize.api.models.storage_names import bucket_name
+        from airflow_provider_arize.files import MAX_FILE_BYTES
+
+        if self.on_invalid not in ON_INVALID:
+            raise ArizeConfigError(
+                f"on_invalid must be 'fail' or 'skip', got {self.on_invalid!r}"[:300], field="on_invalid"
+            )
+        bucket = bucket_name(self.bucket)
+        limit = optional_positive_int("max_file_size", self.max_file_size) or MAX_FILE_BYTES
+        schema = ModelSchema.from_value(self.schema)
+        if self.model_type is not None and self.model_type != "":
+            model_type = require_choice(
+                "model_type", self.model_type, constants.MODEL_TYPES | constants.LEGACY_MODEL_TYPES
+            )
+            schema.validate_for(model_type, "file")
+        return bucket, _file_entries(self.files), schema, limit
+
 
 def _file_entries(files: Any) -> list[dict[str, Any]]:
-    """Normalise keys or sensor dicts (or a JSON string of them) to ``[{"key", "size"?, "etag"?}]``."""
+    """Normalise keys or sensor dicts (or a JSON string of them, as a template renders an XCom) to
+    ``[{"key", "size"?, "etag"?}]``; ``ArizeConfigError`` (field ``files``) for anything else."""
     import json
 
     from airflow_provider_arize.api.errors import ArizeConfigError
+    from airflow_provider_arize.api.models.storage_names import object_key
+
+    def refuse(problem: str) -> ArizeConfigError:
+        return ArizeConfigError(f"files {problem}"[:300], field="files")
 
     if isinstance(files, str):
         text = files.strip()
-        files = json.loads(text) if text.startswith(("[", "{")) else [text]
+        try:
+            files = json.loads(text) if text.startswith(("[", "{")) else [text]
+        except ValueError as exc:
+            raise refuse(f"looks like JSON but is not ({exc}): {text!r}") from None
     if isinstance(files, Mapping):
         files = [files]
     if not isinstance(files, list | tuple):
-        raise ArizeConfigError(
-            f"files must be a list of keys or file dicts, got {files!r}"[:300], field="files"
-        )
+        raise refuse(f"must be a list of keys or file dicts, got {files!r}")
     out: list[dict[str, Any]] = []
     for item in files:
-        if isinstance(item, str) and item.strip():
-            out.append({"key": item.strip()})
-        elif isinstance(item, Mapping) and isinstance(item.get("key"), str) and item["key"].strip():
-            out.append({"key": item["key"], "size": item.get("size"), "etag": item.get("etag")})
+        if isinstance(item, str):
+            out.append({"key": object_key(item.strip(), field="files")})
+        elif isinstance(item, Mapping):
+            size, etag = item.get("size"), item.get("etag")
+            if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+                raise refuse(f"entry has a size that is not a number of bytes: {item!r}")
+            if etag is not None and not isinstance(etag, str):
+                raise refuse(f"entry has an etag that is not a string: {item!r}")
+            out.append({"key": object_key(item.get("key"), field="files"), "size": size, "etag": etag})
         else:
-            raise ArizeConfigError(f"files has an entry without a key: {item!r}"[:300], field="files")
+            raise refuse(f"has an entry that is neither a key nor a file dict: {item!r}")
     return out

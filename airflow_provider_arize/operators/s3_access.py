@@ -73,11 +73,10 @@ class ArizeS3BucketAccessOperator(BaseOperator):
 
     def _inputs(self) -> tuple[str, str, str | None]:
         from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.api.models.storage_names import bucket_name
         from airflow_provider_arize.s3.access import check_role_arn
 
-        bucket, key = self.bucket, self.ingestion_key
-        if not isinstance(bucket, str) or not bucket.strip() or "/" in bucket:
-            raise ArizeConfigError(f"bucket must be a bucket name, got {bucket!r}", field="bucket")
+        bucket, key = bucket_name(self.bucket), self.ingestion_key
         if not isinstance(key, str) or not key.strip():
             raise ArizeConfigError(
                 "ingestion_key is empty: copy the arize-ingestion-key value from Arize's file-import setup",
@@ -89,7 +88,7 @@ class ArizeS3BucketAccessOperator(BaseOperator):
                 "apply=True needs importer_role_arn (the principal of the policy Arize's UI shows)",
                 field="importer_role_arn",
             )
-        return bucket.strip(), key.strip(), role
+        return bucket, key.strip(), role
 
     @staticmethod
     def _read(client: Any, bucket: str) -> tuple[list[dict[str, Any]], str | None]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.api.models.storage_names import bucket_name
 
 _GLOB_CHARS = "*?["
 
@@ -54,10 +55,7 @@ class KeyFilter:
         cls, bucket: object, prefix: object, patterns: object = None, suffixes: object = None
     ) -> KeyFilter:
         """Validated (``ArizeConfigError`` naming the field), e.g. after templates were rendered."""
-        if not isinstance(bucket, str) or not bucket.strip() or "/" in bucket:
-            raise ArizeConfigError(
-                f"bucket must be a bucket name (no s3:// and no slash), got {bucket!r}", field="bucket"
-            )
+        name = bucket_name(bucket)
         if prefix is None:
             prefix = ""
         if not isinstance(prefix, str):
@@ -67,7 +65,7 @@ class KeyFilter:
                 f"prefix must be the key prefix inside the bucket, not a URL: {prefix!r}", field="prefix"
             )
         return cls(
-            bucket=bucket.strip(),
+            bucket=name,
             prefix=prefix,
             patterns=_string_list("patterns", patterns),
             suffixes=tuple(s.lower() for s in _string_list("suffixes", suffixes)),

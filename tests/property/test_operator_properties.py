@@ -23,8 +23,14 @@ from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.dag_testing import arize_connection_uri_env
 from airflow_provider_arize.emulator.testing import EmulatorServer
 from airflow_provider_arize.operators.event_jobs import ArizeTriggerTableRunOperator
-from airflow_provider_arize.operators.file_jobs import ArizeCreateFileImportJobOperator
-from airflow_provider_arize.operators.job_control import ArizePauseImportJobOperator
+from airflow_provider_arize.operators.file_jobs import (
+    ArizeCreateFileImportJobOperator,
+    ArizeUpdateFileImportJobSchemaOperator,
+)
+from airflow_provider_arize.operators.job_control import (
+    ArizePauseImportJobOperator,
+    ArizeResumeImportJobOperator,
+)
 from airflow_provider_arize.operators.table_jobs import (
     ArizeCreateTableImportJobOperator,
     ArizeUpdateTableImportJobSchemaOperator,
@@ -37,6 +43,7 @@ SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 VALID_SCHEMA = {"predictionId": "ID", "timestamp": "TS", "predictionLabel": "P", "changeTimestamp": "CTS"}
+VALID_FILE_SCHEMA = {k: v for k, v in VALID_SCHEMA.items() if k != "changeTimestamp"}
 SNOWFLAKE = {"accountID": "acct", "database": "DB", "schema": "ML", "tableName": "EVENTS"}
 
 
@@ -46,11 +53,13 @@ class _TaskInstance:
 
 
 class Arize:
-    """The emulator, the ids of a table job and an event-based job in it, and its request counter."""
+    """The emulator, the ids of a table job, a file job and an event-based job in it, and its request
+    counter."""
 
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
         self.table_job = self.create(ArizeCreateTableImportJobOperator, model_name="props_table")
+        self.file_job = self.create_file_job()
         self.event_job = self.create_event_job()
 
     def create(self, cls: Any, **kwargs: Any) -> str:
@@ -59,6 +68,17 @@ class Arize:
             schema=VALID_SCHEMA, dry_run_first=False, **kwargs,
         )  # fmt: skip
         return str(op.execute({"ti": _TaskInstance()})["id"])
+
+    def create_file_job(self) -> str:
+        op = ArizeCreateFileImportJobOperator(
+            task_id="seed", model_name="props_files", model_type="score_categorical",
+            location="s3://props-bucket/seed/", schema=VALID_FILE_SCHEMA, dry_run_first=False,
+        )  # fmt: skip
+        return str(op.execute({"ti": _TaskInstance()})["id"])  # type: ignore[arg-type]
+
+    def job(self, kind: str) -> str:
+        """The id of the seeded job of ``kind`` (``table`` or ``file``)."""
+        return self.table_job if kind == "table" else self.file_job
 
     def create_event_job(self) -> str:
         from airflow_provider_arize.operators.event_jobs import ArizeCreateTriggeredTableImportJobOperator
@@ -73,8 +93,9 @@ class Arize:
         return int(self.server.admin.stats()["requests"]["total"])
 
     def updates(self) -> int:
-        """Schema updates sent (committed or not)."""
-        return int(self.server.admin.stats()["requests"]["by_operation"].get("UpdateTableImportJob", 0))
+        """Schema updates of either kind sent (committed or not)."""
+        by_operation = self.server.admin.stats()["requests"]["by_operation"]
+        return sum(int(by_operation.get(op, 0)) for op in ("UpdateTableImportJob", "UpdateFileImportJob"))
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +191,7 @@ def test_create_table_job(arize: Arize, kwargs: dict[str, Any], schema: Any) -> 
             "model_name": names,
             "model_type": st.just("score_categorical"),
             "location": st.sampled_from(["s3://props-bucket/preds/", "s3://props-bucket"]),
-            "schema": st.just({k: v for k, v in VALID_SCHEMA.items() if k != "changeTimestamp"}),
+            "schema": st.just(VALID_FILE_SCHEMA),
         }
     )
 )
@@ -217,21 +238,36 @@ def test_update_ingestion_parameters(arize: Arize, kwargs: dict[str, Any]) -> No
 
 
 @SETTINGS
-@given(kwargs=arguments({"job_id": st.just("table"), "job_type": st.just("table")}))
-def test_pause(arize: Arize, kwargs: dict[str, Any]) -> None:
-    ref = arize.table_job if kwargs["job_id"] == "table" else kwargs["job_id"]
-    op = ArizePauseImportJobOperator(task_id="pause", **{**kwargs, "job_id": ref})
+@given(
+    kwargs=arguments(
+        {"job_id": st.sampled_from(["table", "file"]), "job_type": st.sampled_from(["table", "file"])}
+    ),
+    resume=st.booleans(),
+)
+def test_pause_or_resume(arize: Arize, kwargs: dict[str, Any], resume: bool) -> None:
+    """A job id of the other kind is well-formed, so only Arize can refuse it."""
+    ref = arize.job(kwargs["job_id"]) if kwargs["job_id"] in ("table", "file") else kwargs["job_id"]
+    cls = ArizeResumeImportJobOperator if resume else ArizePauseImportJobOperator
+    op = cls(task_id="status", **{**kwargs, "job_id": ref})
     done_or_refused_before_sending(arize, lambda: op.execute(context()), job_id=ref)  # type: ignore[arg-type]
 
 
+SCHEMA_UPDATES = {
+    "table": (ArizeUpdateTableImportJobSchemaOperator, VALID_SCHEMA),
+    "file": (ArizeUpdateFileImportJobSchemaOperator, VALID_FILE_SCHEMA),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEMA_UPDATES))
 @SETTINGS
-@given(job_id=maybe(st.just("table"), weight_valid=4), schema=st.one_of(st.just(VALID_SCHEMA), schemas))
-def test_update_table_schema(arize: Arize, job_id: Any, schema: Any) -> None:
+@given(job_id=maybe(st.just("job"), weight_valid=4), schema=st.one_of(st.just(None), schemas))
+def test_update_schema(arize: Arize, kind: str, job_id: Any, schema: Any) -> None:
     """The new schema is checked against the job's model type, which needs one read of the job: a
     refusal may follow that read, but never an update."""
-    ref = arize.table_job if job_id == "table" else job_id
+    cls, valid_schema = SCHEMA_UPDATES[kind]
+    ref = arize.job(kind) if job_id == "job" else job_id
     updates = arize.updates()
-    op = ArizeUpdateTableImportJobSchemaOperator(task_id="schema", job_id=ref, schema=schema)
+    op = cls(task_id="schema", job_id=ref, schema=valid_schema if schema is None else schema)
     try:
         op.execute(context())  # type: ignore[arg-type]
     except ArizeConfigError as exc:

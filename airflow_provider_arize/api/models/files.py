@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from airflow_provider_arize.api import constants
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models._validate import require_choice, require_text
+from airflow_provider_arize.api.models.storage_names import bucket_name
 
 #: URI schemes accepted by :meth:`FileLocation.from_uri`, by blob store.
 _SCHEMES = {"s3": "S3", "gs": "GCS", "gcs": "GCS", "az": "Azure", "azure": "Azure"}
@@ -45,10 +46,7 @@ class FileLocation:
 
     def __post_init__(self) -> None:
         require_choice("blobStore", self.blob_store, constants.BLOB_STORES)
-        bucket = require_text("bucketName", self.bucket_name)
-        if "/" in bucket:
-            raise ArizeConfigError(f"bucketName must not contain '/', got {bucket!r}", field="bucketName")
-        object.__setattr__(self, "bucket_name", bucket)
+        object.__setattr__(self, "bucket_name", bucket_name(self.bucket_name, field="bucketName"))
         prefix = require_text("prefix", self.prefix, allow_empty=True).lstrip("/")
         object.__setattr__(self, "prefix", prefix)
         if self.blob_store == "Azure" and self.azure_storage_identifier is None:
