@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
@@ -212,18 +213,41 @@ def non_negative_int(field: str, value: object) -> int:
     return value
 
 
-def check_poll_interval(value: object) -> float:
-    """A poll interval in seconds: a positive number (a zero interval would hammer Arize)."""
+#: The longest poll interval a wait accepts: a day.
+MAX_POLL_INTERVAL: Final = 24 * 3600.0
+#: The longest a wait may be given to finish: a year.
+MAX_WAIT_SECONDS: Final = 366 * 24 * 3600.0
+
+
+def _seconds(field: str, value: object, most: float, what: str) -> float:
+    """A positive, finite number of seconds up to ``most``: an int, a float, a ``timedelta`` or a rendered
+    template string (``"30"``); ``ArizeConfigError`` naming ``field`` otherwise."""
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
             value = float(value)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= most  # also refuses NaN
+    ):
         from airflow_provider_arize.api.errors import ArizeConfigError
 
         raise ArizeConfigError(
-            f"poll_interval must be a positive number of seconds, got {value!r}", field="poll_interval"
+            f"{field} must be a positive number of seconds {what}, got {value!r}"[:300], field=field
         )
     return float(value)
+
+
+def check_poll_interval(value: object, field: str = "poll_interval") -> float:
+    """A poll interval in seconds: positive (a zero interval would hammer Arize) and at most a day."""
+    return _seconds(field, value, MAX_POLL_INTERVAL, "(at most 86400, a day)")
+
+
+def check_wait_timeout(value: object, field: str = "timeout") -> float:
+    """How long a wait may take, in seconds (or a ``timedelta``): positive and at most a year."""
+    return _seconds(field, value, MAX_WAIT_SECONDS, "(at most a year)")
 
 
 def event_data(event: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQu
 from airflow_provider_arize.waits import (
     ErrorBudget,
     check_poll_interval,
+    check_wait_timeout,
     evaluate_table_run,
     event_data,
     is_transient,
@@ -98,14 +99,36 @@ def test_only_rate_limits_and_transient_errors_are_ridden_out() -> None:
     assert not is_transient(ArizeConfigError("bad"))
 
 
-@pytest.mark.parametrize("value", [0, -5, "0", "soon", None, float("nan")])
-def test_poll_interval_must_be_positive(value: Any) -> None:
-    with pytest.raises(ArizeConfigError):
+@pytest.mark.parametrize("value", [0, -5, "0", "soon", None, float("nan"), float("inf"), 1e308, 86401])
+def test_poll_interval_must_be_positive_and_at_most_a_day(value: Any) -> None:
+    with pytest.raises(ArizeConfigError) as caught:
         check_poll_interval(value)
+    assert caught.value.field == "poll_interval"
 
 
 def test_poll_interval_accepts_rendered_strings() -> None:
     assert check_poll_interval("30") == 30.0
+    assert check_poll_interval(86400) == 86400.0
+
+
+@pytest.mark.parametrize(
+    "value", [0, -1, "", "a week", float("inf"), float("nan"), 2**63, timedelta(days=400)]
+)
+def test_a_wait_timeout_is_positive_finite_and_at_most_a_year(value: Any) -> None:
+    """An infinite or huge timeout would overflow the deferral's deadline after the window was triggered;
+    it is refused before anything is sent."""
+    with pytest.raises(ArizeConfigError) as caught:
+        check_wait_timeout(value)
+    assert caught.value.field == "timeout" and "at most a year" in str(caught.value)
+
+
+def test_a_wait_timeout_takes_numbers_strings_and_timedeltas() -> None:
+    assert (
+        check_wait_timeout(90)
+        == check_wait_timeout("90")
+        == check_wait_timeout(timedelta(seconds=90))
+        == 90.0
+    )
 
 
 @pytest.mark.parametrize(

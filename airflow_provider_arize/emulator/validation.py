@@ -103,18 +103,25 @@ def check_schema(schema: Mapping[str, Any] | None, model_type: str, *, table: bo
 
 
 def check_ingestion_parameters(params: Mapping[str, Any] | None) -> Failure | None:
-    """``rowLimit`` and ``refreshIntervalMinutes`` are positive, ``queryWindowSizeHours`` is >= 0."""
+    """``rowLimit`` and ``refreshIntervalMinutes`` are positive, ``queryWindowSizeHours`` is >= 0, and the
+    interval and the window in seconds (the ``*Seconds`` output fields) fit a GraphQL ``Int``."""
     if not params:
         return None
-    for field, minimum in (("rowLimit", 1), ("refreshIntervalMinutes", 1), ("queryWindowSizeHours", 0)):
+    rules = (("rowLimit", 1, 1), ("refreshIntervalMinutes", 1, 60), ("queryWindowSizeHours", 0, 3600))
+    for field, minimum, seconds in rules:
         value = params.get(field)
-        if value is not None and (not isinstance(value, int) or value < minimum):
+        most = _INT_MAX // seconds
+        if value is not None and (not isinstance(value, int) or not minimum <= value <= most):
             rule = "a positive integer" if minimum else "an integer >= 0"
             return Failure(
                 c.VALIDATION_CODE_INVALID_VALUE,
-                f"tableIngestionParameters.{field} must be {rule}, got {value}",
+                f"tableIngestionParameters.{field} must be {rule} of at most {most}, got {value}",
             )
     return None
+
+
+#: The largest GraphQL ``Int``.
+_INT_MAX = 2**31 - 1
 
 
 def check_table_config(inp: Mapping[str, Any], *, triggered: bool) -> Failure | None:

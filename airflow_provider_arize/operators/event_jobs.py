@@ -103,8 +103,9 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
     :param window_end: window end (exclusive); default: the data interval end.
     :param wait_for_completion: wait for the query (default ``True``); ``False`` returns once triggered.
     :param poll_interval: seconds between polls (default 60: a poll costs two of Arize's 100 queries a
-        minute per key).
-    :param timeout: seconds to wait before failing with ``ArizeWaitTimeoutError`` (default 3600).
+        minute per key; at most a day).
+    :param timeout: seconds to wait before failing with ``ArizeWaitTimeoutError`` (default 3600; at most a
+        year). Both are checked before the window is triggered.
     :param max_consecutive_errors: transient errors in a row tolerated while waiting (default 3).
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
 
@@ -141,12 +142,12 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         self._last_seen: str | None = None
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.waits import ErrorBudget, check_poll_interval
+        from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
 
         window = resolve_window(context, self.window_start, self.window_end)
         poll_interval = check_poll_interval(self.poll_interval)
         ErrorBudget(self.max_consecutive_errors)  # validates before anything is sent
-        deadline = time.time() + float(self.timeout)
+        deadline = time.time() + check_wait_timeout(self.timeout)
 
         result = self.hook.trigger_table_run(job_ref(self.job_id), window)
         job = result.job or self.hook.get_job("table", job_ref(self.job_id))

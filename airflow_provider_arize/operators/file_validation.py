@@ -129,7 +129,7 @@ class ArizeValidateFilesOperator(BaseOperator):
                 f"on_invalid must be 'fail' or 'skip', got {self.on_invalid!r}"[:300], field="on_invalid"
             )
         bucket = bucket_name(self.bucket)
-        limit = optional_positive_int("max_file_size", self.max_file_size) or MAX_FILE_BYTES
+        limit = optional_positive_int("max_file_size", self.max_file_size, most=None) or MAX_FILE_BYTES
         schema = ModelSchema.from_value(self.schema)
         if self.model_type is not None and self.model_type != "":
             model_type = require_choice(

@@ -75,6 +75,8 @@ _LAYOUTS: Final = {
 MAX_RECENT: Final = 4000
 #: Largest serialised state: 4,000 fingerprints take 60,000 bytes, a prefix at most 1,024.
 MAX_STATE_BYTES: Final = 64 * 1024
+#: Longest settle window: a year, far longer than any upload takes.
+MAX_SETTLE_SECONDS: Final = 366 * 24 * 3600
 #: What the first detection of a state id reports.
 FirstRun = Literal["all", "none"]
 FIRST_RUN_MODES: Final = ("all", "none")
@@ -227,9 +229,14 @@ def _split(new: list[S3Object], max_files: int | None) -> tuple[list[S3Object], 
 
 def check_settings(settle_seconds: object, first_run: object, max_files: object) -> None:
     """Validate the detection settings (``ArizeConfigError`` naming the field)."""
-    if isinstance(settle_seconds, bool) or not isinstance(settle_seconds, int | float) or settle_seconds <= 0:
+    if (
+        isinstance(settle_seconds, bool)
+        or not isinstance(settle_seconds, int | float)
+        or not 0 < settle_seconds <= MAX_SETTLE_SECONDS  # also refuses NaN
+    ):
         raise ArizeConfigError(
-            f"settle_seconds must be a positive number of seconds, got {settle_seconds!r}",
+            f"settle_seconds must be a positive number of seconds, at most {MAX_SETTLE_SECONDS} (a year), "
+            f"got {settle_seconds!r}",
             field="settle_seconds",
         )
     check_reporting(first_run, max_files)

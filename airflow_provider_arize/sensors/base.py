@@ -39,7 +39,8 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
     :param arize_conn_id: the ``arize`` connection.
     :param max_consecutive_errors: transient errors in a row tolerated (default 3).
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
-    :param poke_interval: seconds between polls (default 60: Arize allows 100 queries a minute per key).
+    :param poke_interval: seconds between polls (default 60: Arize allows 100 queries a minute per key;
+        at most a day). It and ``timeout`` (at most a year) are checked when the DAG is parsed.
     """
 
     ui_color = "#dff5e6"
@@ -56,7 +57,7 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("retry_policy", fail_fast_retry_policy())
-        super().__init__(poke_interval=poke_interval, **kwargs)
+        super().__init__(poke_interval=checked_timing(poke_interval, kwargs), **kwargs)
         self.arize_conn_id = arize_conn_id
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
@@ -107,15 +108,12 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         return PokeReturnValue(True, self.result(context, outcome))
 
     def execute(self, context: Context) -> Any:
+        interval, timeout = wait_settings(self.poke_interval, self.timeout, self.max_consecutive_errors)
         if not self.deferrable:
             return super().execute(context)
-        from airflow_provider_arize.waits import check_poll_interval
-
         first = self.poke(context)
         if isinstance(first, PokeReturnValue):
             return first.xcom_value
-        interval = check_poll_interval(self.poke_interval)
-        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
         self.defer(
             trigger=self.make_trigger(context, time.time() + timeout, interval),
             method_name="execute_complete",
@@ -137,3 +135,25 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
 
         retry = "a retry of this task waits again, from what Arize reports then"
         self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, self._last_seen, retry))
+
+
+def wait_settings(
+    poke_interval: object, timeout: object, max_consecutive_errors: object
+) -> tuple[float, float]:
+    """A sensor's ``poke_interval`` and ``timeout`` in seconds, and its ``max_consecutive_errors``, checked
+    before its first poke (``ArizeConfigError`` naming the argument)."""
+    from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
+
+    ErrorBudget(max_consecutive_errors)  # type: ignore[arg-type]
+    return check_poll_interval(poke_interval, "poke_interval"), check_wait_timeout(timeout)
+
+
+def checked_timing(poke_interval: object, kwargs: dict[str, Any]) -> float:
+    """A sensor's ``poke_interval`` and its ``timeout`` (in ``kwargs``, when given) checked when the DAG is
+    parsed, before Airflow's sensor base sees them (``ArizeConfigError`` naming the argument, where the
+    base would raise ``ValueError`` or ``OverflowError``); a numeric string ``timeout`` becomes a number."""
+    from airflow_provider_arize.waits import check_poll_interval, check_wait_timeout
+
+    if kwargs.get("timeout") is not None:
+        kwargs["timeout"] = check_wait_timeout(kwargs["timeout"])
+    return check_poll_interval(poke_interval, "poke_interval")

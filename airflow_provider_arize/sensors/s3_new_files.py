@@ -89,7 +89,8 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         ``.<map_index>`` for a mapped task). Sensors sharing a ``state_id`` share what they have seen.
     :param max_file_size: files larger than this many bytes are flagged ``oversized``.
     :param settle_seconds: how long after its ``LastModified`` an object may still appear and be
-        reported (cover your longest multipart upload); not used with ``keys_sort_by_arrival``.
+        reported (cover your longest multipart upload; at most a year); not used with
+        ``keys_sort_by_arrival``.
     :param first_run: with no stored state: ``"all"`` reports every existing file; ``"none"`` records
         what exists (saved at once) and reports only files that appear afterwards.
     :param max_files: most files per result; the others are reported by the next run.
@@ -99,7 +100,8 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         A key that sorts before the last seen key when it appears is then never reported (see the
         module docstring). Default ``False``: list the whole prefix and miss no late key.
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
-    :param poke_interval: seconds between listings (at least 1 when deferrable).
+    :param poke_interval: seconds between listings (at least 1 when deferrable, at most a day). It and
+        ``timeout`` (at most a year) are checked when the DAG is parsed.
     """
 
     template_fields: Sequence[str] = ("bucket", "prefix", "patterns", "suffixes", "state_id")
@@ -128,11 +130,14 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
     ) -> None:
         from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.s3.detection import check_settings
+        from airflow_provider_arize.sensors.base import checked_timing
+        from airflow_provider_arize.waits import ErrorBudget
 
         kwargs.setdefault("retry_policy", fail_fast_retry_policy())
         kwargs.setdefault("max_active_tis_per_dag", 1)
-        super().__init__(poke_interval=poke_interval, **kwargs)
+        super().__init__(poke_interval=checked_timing(poke_interval, kwargs), **kwargs)
         check_settings(settle_seconds, first_run, max_files)
+        ErrorBudget(max_consecutive_errors)  # checks it
         if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size <= 0:
             raise ArizeConfigError(
                 f"max_file_size must be a positive number of bytes, got {max_file_size!r}",
@@ -354,15 +359,24 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         return PokeReturnValue(True, self._deliver(context, detection))
 
     def execute(self, context: Context) -> Any:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+        from airflow_provider_arize.sensors.base import wait_settings
+        from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL
+
+        interval, timeout = wait_settings(self.poke_interval, self.timeout, self.max_consecutive_errors)
         if not self.deferrable:
             return super().execute(context)
+        if interval < MIN_POLL_INTERVAL:
+            raise ArizeConfigError(
+                f"poke_interval must be at least {MIN_POLL_INTERVAL:g} s when deferrable, got {interval!r}",
+                field="poke_interval",
+            )
         detection, base = self._check(context)
         if detection is not None and detection.files:
             return self._commit(
                 context, detection.files, detection.state, detection.pending, detection.capped
             )
-        timeout = float(self.timeout.total_seconds() if isinstance(self.timeout, timedelta) else self.timeout)
-        self._defer(base, time.time() + timeout)
+        self._defer(base, time.time() + timeout, interval)
 
     def on_kill(self) -> None:
         """Say in the log what a kill leaves: S3 untouched, and files not yet recorded are reported again."""
@@ -374,16 +388,9 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
             self.prefix,
         )
 
-    def _defer(self, base: State | None, deadline: float) -> None:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL, ArizeS3NewFilesTrigger
+    def _defer(self, base: State | None, deadline: float, interval: float) -> None:
+        from airflow_provider_arize.triggers.s3_new_files import ArizeS3NewFilesTrigger
 
-        interval = float(self.poke_interval)
-        if interval < MIN_POLL_INTERVAL:
-            raise ArizeConfigError(
-                f"poke_interval must be at least {MIN_POLL_INTERVAL:g} s when deferrable, got {interval!r}",
-                field="poke_interval",
-            )
         key_filter = self._key_filter()
         self.defer(
             trigger=ArizeS3NewFilesTrigger(
@@ -443,5 +450,5 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
             )
         if data.deadline <= time.time():
             raise AirflowSensorTimeout(f"no new files in {key_filter.describe()} before the deadline")
-        self._defer(base, data.deadline)
+        self._defer(base, data.deadline, float(self.poke_interval))  # checked before the first deferral
         return None

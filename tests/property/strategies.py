@@ -28,6 +28,14 @@ odd_text = st.one_of(
 )
 
 
+#: Numbers that break arithmetic on durations and counts: zero, negatives, infinities, NaN, huge ones.
+odd_numbers: st.SearchStrategy[Any] = st.one_of(
+    st.sampled_from([0, -1, 0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e308, 2**63, 10**30]),
+    st.floats(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+)
+
+
 def maybe(valid: st.SearchStrategy[Any], weight_valid: int = 3) -> st.SearchStrategy[Any]:
     """Mostly ``valid``, sometimes anything."""
     return st.one_of(*([valid] * weight_valid), odd_text, json_values)

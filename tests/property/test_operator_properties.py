@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from airflow.sdk.exceptions import TaskDeferred
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ from airflow_provider_arize.operators.table_jobs import (
     ArizeUpdateTableIngestionParametersOperator,
 )
 
-from .strategies import json_values, maybe, names, odd_text, schemas, timestamps
+from .strategies import json_values, maybe, names, odd_numbers, odd_text, schemas, timestamps
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -143,7 +144,7 @@ def context() -> dict[str, Any]:
 def arguments(valid: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """Operator arguments: all valid, or one of them (now and then several) hostile, so that both
     branches run often and a refusal can be traced to the argument it names."""
-    hostile = st.one_of(odd_text, json_values)
+    hostile = st.one_of(odd_text, json_values, odd_numbers)
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
@@ -206,18 +207,29 @@ def test_create_file_job(arize: Arize, kwargs: dict[str, Any]) -> None:
         {
             "job_id": st.sampled_from(["event", "2"]),
             "poll_interval": st.floats(min_value=0.1, max_value=600),
+            "timeout": st.sampled_from([60, 3600.5, "600"]),
             "max_consecutive_errors": st.integers(0, 10),
         }
     ),
     window=GOOD_WINDOW | ANY_WINDOW,
+    wait=st.booleans(),
 )
-def test_trigger_a_window(arize: Arize, kwargs: dict[str, Any], window: dict[str, Any]) -> None:
+def test_trigger_a_window(arize: Arize, kwargs: dict[str, Any], window: dict[str, Any], wait: bool) -> None:
+    """Waiting, the operator defers (the emulator's workers are off, so no window finishes at once):
+    the wait's settings are checked before the window is triggered, not when the trigger is built."""
     ref = kwargs.pop("job_id")
     ref = arize.event_job if ref == "event" else ref
     op = ArizeTriggerTableRunOperator(
-        task_id="run", job_id=ref, wait_for_completion=False, **kwargs, **window
+        task_id="run", job_id=ref, wait_for_completion=wait, deferrable=True, **kwargs, **window
     )
-    done_or_refused_before_sending(arize, lambda: op.execute(context()), job_id=ref)  # type: ignore[arg-type]
+
+    def run() -> None:
+        try:
+            op.execute(context())  # type: ignore[arg-type]
+        except TaskDeferred as deferred:
+            json.dumps(deferred.trigger.serialize()[1])  # the trigger's arguments are stored as JSON
+
+    done_or_refused_before_sending(arize, run, job_id=ref)
 
 
 @SETTINGS

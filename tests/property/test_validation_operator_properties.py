@@ -28,44 +28,22 @@ from airflow_provider_arize.local_services.sample_files import (
 )
 from airflow_provider_arize.operators.file_validation import ArizeValidateFilesOperator
 
+from .s3_requests import SentToS3, counting_s3
 from .strategies import json_values, odd_text
 
 BUCKET = "props-validation"
 KEY = "preds/2026-03-01/part-0.parquet"
 
 
-class Sent:
-    """S3 requests sent since the counter was made, by every client ``S3Hook.get_conn`` returns."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def record(self, **kwargs: Any) -> None:
-        self.count += 1
-
-
 @pytest.fixture(scope="module")
-def s3(fake_s3: Any) -> Iterator[tuple[Sent, dict[str, Any]]]:
+def s3(fake_s3: Any) -> Iterator[tuple[SentToS3, dict[str, Any]]]:
     """One bucket holding one valid Parquet file; the aws connection pointing at it; the request counter
     and the file's listing entry (``key``, ``size``, ``etag``), as the new-files sensor returns it."""
-    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
-
     client = fake_s3.client()
     client.create_bucket(Bucket=BUCKET)
     size = put_parquet(client, BUCKET, KEY, predictions_table(date(2026, 3, 1), 20))
     entry = {"key": KEY, "size": size, "etag": client.head_object(Bucket=BUCKET, Key=KEY)["ETag"]}
-    sent = Sent()
-    get_conn = S3Hook.get_conn
-
-    def counting_conn(self: S3Hook) -> Any:
-        conn = get_conn(self)
-        conn.meta.events.register("before-send.s3", sent.record, unique_id="count-s3-requests")
-        return conn
-
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in fake_s3.airflow_connection("aws_default").items():
-            mp.setenv(key, value)
-        mp.setattr(S3Hook, "get_conn", counting_conn)
+    with counting_s3(fake_s3) as sent:
         yield sent, entry
 
 
@@ -104,7 +82,7 @@ def arguments(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kwargs=arguments())
-def test_validate_files(s3: tuple[Sent, dict[str, Any]], kwargs: dict[str, Any]) -> None:
+def test_validate_files(s3: tuple[SentToS3, dict[str, Any]], kwargs: dict[str, Any]) -> None:
     sent, entry = s3
     if isinstance(kwargs["files"], FilesShape):
         kwargs["files"] = kwargs["files"].argument(entry)

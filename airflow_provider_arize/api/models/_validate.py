@@ -31,15 +31,24 @@ def require_choice(field: str, value: object, choices: Iterable[str]) -> str:
     return value
 
 
-def optional_positive_int(field: str, value: object, *, allow_zero: bool = False) -> int | None:
-    """Return ``None`` or a positive (or, if allowed, zero) ``int``; bools and floats are rejected."""
+#: The largest GraphQL ``Int`` (a 32-bit signed integer): Arize refuses a larger value for an ``Int`` field.
+GRAPHQL_INT_MAX = 2**31 - 1
+
+
+def optional_positive_int(
+    field: str, value: object, *, allow_zero: bool = False, most: int | None = GRAPHQL_INT_MAX
+) -> int | None:
+    """Return ``None`` or a positive (or, if allowed, zero) ``int`` of at most ``most`` (by default the
+    largest GraphQL ``Int``; ``None``: no bound); bools and floats are rejected."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ArizeConfigError(f"{field} must be an integer, got {value!r}", field=field)
+        raise ArizeConfigError(f"{field} must be an integer, got {value!r}"[:300], field=field)
     if value < 0 or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ArizeConfigError(f"{field} must be {bound}, got {value}", field=field)
+        raise ArizeConfigError(f"{field} must be {bound}, got {value}"[:300], field=field)
+    if most is not None and value > most:
+        raise ArizeConfigError(f"{field} must be at most {most}, got {value}"[:300], field=field)
     return value
 
 

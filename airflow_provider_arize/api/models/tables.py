@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from airflow_provider_arize.api import constants
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models._validate import (
+    GRAPHQL_INT_MAX,
     optional_positive_int,
     optional_text,
     reject_unknown_keys,
@@ -197,6 +198,10 @@ def table_config_for(table_store: str, config: TableConfig | Mapping[str, Any]) 
 class TableIngestionParameters:
     """How often a table job queries and how much: ``refresh_interval_minutes`` between queries,
     ``query_window_size_hours`` of change timestamps per query (0 = up to now), ``row_limit`` per query.
+
+    Each is a GraphQL ``Int`` (32-bit). Arize may report the interval and the window in seconds
+    (``refreshIntervalSeconds``, ``queryWindowSizeSeconds``: ``docs/arize-api.md``), so they are bounded
+    so that their seconds fit an ``Int`` too: at most 35,791,394 minutes and 596,523 hours (68 years).
     """
 
     row_limit: int | None = None
@@ -205,8 +210,11 @@ class TableIngestionParameters:
 
     def __post_init__(self) -> None:
         optional_positive_int("rowLimit", self.row_limit)
-        optional_positive_int("refreshIntervalMinutes", self.refresh_interval_minutes)
-        optional_positive_int("queryWindowSizeHours", self.query_window_size_hours, allow_zero=True)
+        optional_positive_int(
+            "refreshIntervalMinutes", self.refresh_interval_minutes, most=GRAPHQL_INT_MAX // 60
+        )
+        hours = self.query_window_size_hours
+        optional_positive_int("queryWindowSizeHours", hours, allow_zero=True, most=GRAPHQL_INT_MAX // 3600)
 
     @classmethod
     def from_value(cls, value: TableIngestionParameters | Mapping[str, Any]) -> TableIngestionParameters:
