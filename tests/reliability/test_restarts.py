@@ -6,7 +6,9 @@ and a real Snowflake (fakesnow). A first kill lands while a DAG's task waits on 
 query Arize holds pending, and while the file worker is ingesting newly uploaded files; the restart
 (without ``--hold-queries``) runs the query. A second kill lands while the next task waits for the
 ingestion. The DAG runs with ``dag.test()`` in a subprocess, as a worker would run it, and both tasks
-must succeed on their first try, riding out each outage through their transport retries and error budget.
+must succeed on their first try, riding out each outage through their transport retries and error budget
+(30 failed polls in a row, about half a minute here: a restart on a loaded 2-core machine takes seconds,
+and a budget that an outage outlasts would fail the try, as it should).
 """
 
 from __future__ import annotations
@@ -59,11 +61,11 @@ from airflow_provider_arize.sensors.file_ingestion import ArizeFileIngestionSens
 with DAG("restart_mid_run", schedule=None, start_date=datetime(2026, 1, 1, tzinfo=UTC)) as dag:
     run_window = ArizeTriggerTableRunOperator(
         task_id="run_window", job_id={table_job!r}, window_start={start!r}, window_end={end!r},
-        poll_interval=0.3, deferrable=False,
+        poll_interval=0.3, max_consecutive_errors=30, deferrable=False,
     )
     wait_files = ArizeFileIngestionSensor(
         task_id="wait_files", job_id={file_job!r}, expected_total={files}, aws_conn_id=None,
-        poke_interval=0.3, timeout=240, mode="poke", deferrable=False,
+        poke_interval=0.3, timeout=240, mode="poke", max_consecutive_errors=30, deferrable=False,
     )
     run_window >> wait_files
 """
