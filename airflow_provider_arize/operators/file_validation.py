@@ -74,7 +74,7 @@ class ArizeValidateFilesOperator(BaseOperator):
 
         from airflow_provider_arize.files import FileValidationError, S3RangeReader, validate_file
 
-        bucket, files, schema, limit = self._checked_arguments()
+        bucket, files, schema, model_type, limit = self._checked_arguments()
         client = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
         valid: list[dict[str, Any]] = []
         invalid: list[dict[str, Any]] = []
@@ -83,7 +83,7 @@ class ArizeValidateFilesOperator(BaseOperator):
             reader = S3RangeReader(
                 client, bucket, entry["key"], size=entry.get("size"), etag=entry.get("etag")
             )
-            report = validate_file(reader, schema, self.model_type or None, max_bytes=limit)
+            report = validate_file(reader, schema, model_type, max_bytes=limit)
             read += report.bytes_read
             if report.ok:
                 valid.append(
@@ -114,9 +114,10 @@ class ArizeValidateFilesOperator(BaseOperator):
             )
         return {"valid": valid, "invalid": invalid}
 
-    def _checked_arguments(self) -> tuple[str, list[dict[str, Any]], Any, int]:
+    def _checked_arguments(self) -> tuple[str, list[dict[str, Any]], Any, str | None, int]:
         """The rendered arguments, checked before any client is made: the bucket, the file entries, the
-        schema and the size limit, or ``ArizeConfigError`` naming the argument."""
+        schema, the model type (``None`` when not given) and the size limit, or ``ArizeConfigError`` naming
+        the argument."""
         from airflow_provider_arize.api import constants
         from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.api.models import ModelSchema
@@ -131,12 +132,13 @@ class ArizeValidateFilesOperator(BaseOperator):
         bucket = bucket_name(self.bucket)
         limit = optional_positive_int("max_file_size", self.max_file_size, most=None) or MAX_FILE_BYTES
         schema = ModelSchema.from_value(self.schema)
+        model_type = None
         if self.model_type is not None and self.model_type != "":
             model_type = require_choice(
                 "model_type", self.model_type, constants.MODEL_TYPES | constants.LEGACY_MODEL_TYPES
             )
             schema.validate_for(model_type, "file")
-        return bucket, _file_entries(self.files), schema, limit
+        return bucket, _file_entries(self.files), schema, model_type, limit
 
 
 def _file_entries(files: Any) -> list[dict[str, Any]]:

@@ -56,8 +56,11 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         poke_interval: float = DEFAULT_POLL_INTERVAL,
         **kwargs: Any,
     ) -> None:
+        from airflow_provider_arize.waits import ErrorBudget
+
         kwargs.setdefault("retry_policy", fail_fast_retry_policy())
         super().__init__(poke_interval=checked_timing(poke_interval, kwargs), **kwargs)
+        ErrorBudget(max_consecutive_errors)  # checks it
         self.arize_conn_id = arize_conn_id
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
@@ -108,12 +111,12 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         return PokeReturnValue(True, self.result(context, outcome))
 
     def execute(self, context: Context) -> Any:
-        interval, timeout = wait_settings(self.poke_interval, self.timeout, self.max_consecutive_errors)
         if not self.deferrable:
             return super().execute(context)
         first = self.poke(context)
         if isinstance(first, PokeReturnValue):
             return first.xcom_value
+        interval, timeout = float(self.poke_interval), float(self.timeout)  # checked at parse time
         self.defer(
             trigger=self.make_trigger(context, time.time() + timeout, interval),
             method_name="execute_complete",
@@ -135,17 +138,6 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
 
         retry = "a retry of this task waits again, from what Arize reports then"
         self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, self._last_seen, retry))
-
-
-def wait_settings(
-    poke_interval: object, timeout: object, max_consecutive_errors: object
-) -> tuple[float, float]:
-    """A sensor's ``poke_interval`` and ``timeout`` in seconds, and its ``max_consecutive_errors``, checked
-    before its first poke (``ArizeConfigError`` naming the argument)."""
-    from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
-
-    ErrorBudget(max_consecutive_errors)  # type: ignore[arg-type]
-    return check_poll_interval(poke_interval, "poke_interval"), check_wait_timeout(timeout)
 
 
 def checked_timing(poke_interval: object, kwargs: dict[str, Any]) -> float:

@@ -360,10 +360,9 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
 
     def execute(self, context: Context) -> Any:
         from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.sensors.base import wait_settings
         from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL
 
-        interval, timeout = wait_settings(self.poke_interval, self.timeout, self.max_consecutive_errors)
+        interval, timeout = float(self.poke_interval), float(self.timeout)  # checked at parse time
         if not self.deferrable:
             return super().execute(context)
         if interval < MIN_POLL_INTERVAL:
