@@ -56,11 +56,9 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         poke_interval: float = DEFAULT_POLL_INTERVAL,
         **kwargs: Any,
     ) -> None:
-        from airflow_provider_arize.waits import ErrorBudget
-
         kwargs.setdefault("retry_policy", fail_fast_retry_policy())
-        super().__init__(poke_interval=checked_timing(poke_interval, kwargs), **kwargs)
-        ErrorBudget(max_consecutive_errors)  # checks it
+        interval = checked_wait_arguments(poke_interval, max_consecutive_errors, kwargs)
+        super().__init__(poke_interval=interval, **kwargs)
         self.arize_conn_id = arize_conn_id
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
@@ -140,12 +138,16 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, self._last_seen, retry))
 
 
-def checked_timing(poke_interval: object, kwargs: dict[str, Any]) -> float:
-    """A sensor's ``poke_interval`` and its ``timeout`` (in ``kwargs``, when given) checked when the DAG is
-    parsed, before Airflow's sensor base sees them (``ArizeConfigError`` naming the argument, where the
-    base would raise ``ValueError`` or ``OverflowError``); a numeric string ``timeout`` becomes a number."""
-    from airflow_provider_arize.waits import check_poll_interval, check_wait_timeout
+def checked_wait_arguments(
+    poke_interval: object, max_consecutive_errors: object, kwargs: dict[str, Any]
+) -> float:
+    """A sensor's ``poke_interval``, ``max_consecutive_errors`` and its ``timeout`` (in ``kwargs``, when
+    given) checked when the DAG is parsed, before Airflow's sensor base sees them (``ArizeConfigError``
+    naming the argument, where the base would raise ``ValueError`` or ``OverflowError``); a numeric string
+    ``timeout`` becomes a number. Returns the poke interval in seconds."""
+    from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
 
+    ErrorBudget(max_consecutive_errors)  # type: ignore[arg-type]  # checks it
     if kwargs.get("timeout") is not None:
         kwargs["timeout"] = check_wait_timeout(kwargs["timeout"])
     return check_poll_interval(poke_interval, "poke_interval")

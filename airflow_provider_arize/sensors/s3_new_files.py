@@ -130,14 +130,13 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
     ) -> None:
         from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.s3.detection import check_settings
-        from airflow_provider_arize.sensors.base import checked_timing
-        from airflow_provider_arize.waits import ErrorBudget
+        from airflow_provider_arize.sensors.base import checked_wait_arguments
 
         kwargs.setdefault("retry_policy", fail_fast_retry_policy())
         kwargs.setdefault("max_active_tis_per_dag", 1)
-        super().__init__(poke_interval=checked_timing(poke_interval, kwargs), **kwargs)
+        interval = checked_wait_arguments(poke_interval, max_consecutive_errors, kwargs)
+        super().__init__(poke_interval=interval, **kwargs)
         check_settings(settle_seconds, first_run, max_files)
-        ErrorBudget(max_consecutive_errors)  # checks it
         if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size <= 0:
             raise ArizeConfigError(
                 f"max_file_size must be a positive number of bytes, got {max_file_size!r}",

@@ -3,6 +3,7 @@ strings, nested junk, next to values that are valid, so that both branches (acce
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -34,6 +35,21 @@ odd_numbers: st.SearchStrategy[Any] = st.one_of(
     st.floats(),
     st.integers(min_value=-(2**70), max_value=2**70),
 )
+
+
+def spoil(
+    draw: st.DrawFn,
+    kwargs: dict[str, Any],
+    hostile: st.SearchStrategy[Any] | Mapping[str, st.SearchStrategy[Any]],
+) -> list[str]:
+    """Replace none, one or two of ``kwargs`` (the names ``hostile`` maps, or any name when it is one
+    strategy) with hostile values, so that both branches (accepted, refused) run often and a refusal can
+    be traced to the argument it names; return the names replaced."""
+    names = sorted(hostile) if isinstance(hostile, Mapping) else sorted(kwargs)
+    spoiled = draw(st.lists(st.sampled_from(names), max_size=2) | st.just([]))
+    for name in spoiled:
+        kwargs[name] = draw(hostile[name] if isinstance(hostile, Mapping) else hostile)
+    return spoiled
 
 
 def maybe(valid: st.SearchStrategy[Any], weight_valid: int = 3) -> st.SearchStrategy[Any]:

@@ -38,7 +38,7 @@ from airflow_provider_arize.operators.table_jobs import (
     ArizeUpdateTableIngestionParametersOperator,
 )
 
-from .strategies import json_values, maybe, names, odd_numbers, odd_text, schemas, timestamps
+from .strategies import json_values, maybe, names, odd_numbers, odd_text, schemas, spoil, timestamps
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -149,9 +149,7 @@ def arguments(valid: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dic
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
         kwargs = {name: draw(strategy) for name, strategy in valid.items()}
-        spoiled = draw(st.lists(st.sampled_from(sorted(valid)), max_size=2) | st.just([]))
-        for name in spoiled:
-            kwargs[name] = draw(hostile)
+        spoil(draw, kwargs, hostile)
         return kwargs
 
     return build()

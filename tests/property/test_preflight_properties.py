@@ -21,7 +21,7 @@ from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.hooks.warehouse import ArizePreflightError
 from airflow_provider_arize.operators.warehouse import ArizeTablePreflightOperator
 
-from .strategies import json_values, odd_text, schemas, timestamps
+from .strategies import json_values, odd_text, schemas, spoil, timestamps
 
 CONN_ID = "props_snowflake"
 DATABASE, TABLE, ROWS = "PROPS_WH", "PREDICTIONS", 6
@@ -104,8 +104,7 @@ def arguments(draw: st.DrawFn) -> dict[str, Any]:
         "schema": schemas,
         "count_rows_in_window": st.just(True),
     }
-    for name in draw(st.lists(st.sampled_from(sorted(hostile)), max_size=2) | st.just([])):
-        kwargs[name] = draw(hostile[name])
+    spoil(draw, kwargs, hostile)
     return {**kwargs, **draw(WINDOWS)}
 
 

@@ -29,7 +29,7 @@ from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.sensors.s3_new_files import ArizeS3NewFilesSensor
 
 from .s3_requests import SentToS3, counting_s3
-from .strategies import json_values, odd_numbers, odd_text
+from .strategies import json_values, odd_numbers, odd_text, spoil
 
 BUCKET = "props-sensor"
 KEY = "preds/2026-03-01/part-0.parquet"
@@ -76,11 +76,7 @@ def arguments(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     """Valid arguments, or with one or two of them (or the ``state_id``) hostile; and which."""
     kwargs = {name: draw(strategy) for name, strategy in VALID.items()}
     kwargs["state_id"] = f"props.{uuid.uuid4().hex}"
-    spoiled = draw(st.lists(st.sampled_from([*sorted(VALID), "state_id"]), max_size=2) | st.just([]))
-    hostile = st.one_of(odd_text, json_values, odd_numbers)
-    for name in spoiled:
-        kwargs[name] = draw(hostile)
-    return kwargs, spoiled
+    return kwargs, spoil(draw, kwargs, st.one_of(odd_text, json_values, odd_numbers))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

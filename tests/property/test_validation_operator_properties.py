@@ -29,7 +29,7 @@ from airflow_provider_arize.local_services.sample_files import (
 from airflow_provider_arize.operators.file_validation import ArizeValidateFilesOperator
 
 from .s3_requests import SentToS3, counting_s3
-from .strategies import json_values, odd_text
+from .strategies import json_values, odd_text, spoil
 
 BUCKET = "props-validation"
 KEY = "preds/2026-03-01/part-0.parquet"
@@ -75,8 +75,7 @@ def arguments(draw: st.DrawFn) -> dict[str, Any]:
         "on_invalid": draw(st.sampled_from(["fail", "skip"])),
         "max_file_size": draw(st.none() | st.integers(1, 2**40)),
     }
-    for name in draw(st.lists(st.sampled_from(sorted(kwargs)), max_size=2) | st.just([])):
-        kwargs[name] = draw(st.one_of(odd_text, json_values))
+    spoil(draw, kwargs, st.one_of(odd_text, json_values))
     return kwargs
 
 
