@@ -35,8 +35,13 @@ def conn_fields() -> dict[str, Any]:
         },
         "job_id_form": {
             "label": "Job id sent to mutations",
-            "schema": {"type": ["string", "null"], "enum": ["global", "short", None], "default": "global"},
-            "description": "Send the global job id (default) or the short jobId as mutation inputs.",
+            "schema": {
+                "type": ["string", "null"],
+                "enum": ["auto", "global", "short", None],
+                "default": "auto",
+            },
+            "description": "auto (default): the global id, or the short jobId on an Arize that does not find "
+            "jobs by the global one; or always global, or always short.",
         },
         "timeout": {
             "label": "Request timeout (seconds)",

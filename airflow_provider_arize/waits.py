@@ -80,8 +80,14 @@ def query_summary(query: TableRunQuery | None) -> dict[str, Any] | None:
     }
 
 
-def evaluate_table_run(job: ImportJob, query: TableRunQuery | None, window: QueryWindow) -> TableRunOutcome:
-    """Decide whether the run of ``window`` on ``job`` has finished, failed, or is still to come."""
+def evaluate_table_run(
+    job: ImportJob, query: TableRunQuery | None, window: QueryWindow, *, queries_total: int | None = None
+) -> TableRunOutcome:
+    """Decide whether the run of ``window`` on ``job`` has finished, failed, or is still to come.
+
+    Where the host serves no pending counter, the pending queries are the job's queries
+    (``queries_total``) less those its success and failure counters count.
+    """
     where = f"table import job {job.id} (jobId {job.job_id})"
     if query is not None and query.records_processed_count is not None:
         return TableRunOutcome(
@@ -97,7 +103,10 @@ def evaluate_table_run(job: ImportJob, query: TableRunQuery | None, window: Quer
         return TableRunOutcome(
             "waiting", f"Arize reports no query for window {window} of {where} yet{paused}"
         )
-    if job.queries_pending == 0 and not job.is_paused:
+    pending = job.queries_pending
+    if pending is None and queries_total is not None:
+        pending = queries_total - job.queries_success - job.queries_failed
+    if pending is not None and pending <= 0 and not job.is_paused:
         return TableRunOutcome(
             "failed",
             f"the query for window {window} of {where} (query {query.query_id}) failed: Arize reports no "

@@ -134,6 +134,7 @@ with DAG(
         table_store="Snowflake",
         warehouse_conn_id=SNOWFLAKE_CONN_ID,
         table_config=TABLE,
+        change_timestamp_column=SCHEMA["changeTimestamp"],  # not every Arize reports a job's schema
         on_mismatch="fail",
     )
 

@@ -1,4 +1,5 @@
-"""Lifecycle of an Arize table import job: dry-run, create, pause, resume, delete.
+"""Lifecycle of an Arize table import job: dry-run, create, update its ingestion parameters, pause,
+update its schema, resume, delete.
 
 Runs against real Arize or the local emulator (``make demo`` points the ``arize_default`` connection at
 the emulator). Creating is idempotent, so re-running the DAG reuses the job it created before rather than
@@ -19,6 +20,8 @@ from airflow_provider_arize.operators.job_control import (
 from airflow_provider_arize.operators.table_jobs import (
     ArizeCreateTableImportJobOperator,
     ArizeDryRunTableImportJobOperator,
+    ArizeUpdateTableImportJobSchemaOperator,
+    ArizeUpdateTableIngestionParametersOperator,
 )
 
 TABLE = {"projectId": "demo-project", "dataset": "ml_inferences", "tableName": "fraud_predictions"}
@@ -56,8 +59,14 @@ with DAG(
         dry_run_first=False,  # the dry_run task above already validated it
         **model,
     )
+    tune = ArizeUpdateTableIngestionParametersOperator(
+        task_id="update_parameters", job_id=JOB, refresh_interval_minutes=30, row_limit=250000
+    )
     pause = ArizePauseImportJobOperator(task_id="pause_job", job_id=JOB)
+    add_tags = ArizeUpdateTableImportJobSchemaOperator(
+        task_id="update_schema", job_id=JOB, schema={**SCHEMA, "tags": "label_"}
+    )
     resume = ArizeResumeImportJobOperator(task_id="resume_job", job_id=JOB)
     delete = ArizeDeleteImportJobOperator(task_id="delete_job", job_id=JOB)
 
-    dry_run >> create >> pause >> resume >> delete
+    dry_run >> create >> tune >> pause >> add_tags >> resume >> delete

@@ -11,15 +11,22 @@ its caller, the poll batcher, takes the token before it packs the request.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_arize.api import operations, requests
-from airflow_provider_arize.api.batch_document import BATCH_OPERATION
-from airflow_provider_arize.api.errors import ArizeAPIError, ArizeConfigError, ArizeNotFoundError
+from airflow_provider_arize.api import requests
+from airflow_provider_arize.api.batch_document import BATCH_OPERATION, BatchRead, build_document
+from airflow_provider_arize.api.errors import (
+    ArizeAPIError,
+    ArizeConfigError,
+    ArizeNotFoundError,
+    is_complexity_error,
+)
 from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
 from airflow_provider_arize.api.models.records import JobType
 from airflow_provider_arize.api.pacing import TokenBucket
 from airflow_provider_arize.api.pagination import aiter_nodes
+from airflow_provider_arize.api.sender import MAX_ROUNDS, AsyncSender
 from airflow_provider_arize.api.transport import AsyncGraphQLTransport
 
 
@@ -32,32 +39,54 @@ class AsyncArizeClient:
         if not isinstance(space_id, str) or not space_id.strip():
             raise ArizeConfigError("space_id must not be empty", field="spaceId")
         self.transport = transport
+        self.sender = AsyncSender(transport)
         self.space_id = space_id.strip()
         self.pacer = pacer
 
     async def _run(self, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         if self.pacer is not None:
             await self.pacer.acquire()
-        return await self.transport.execute(operations.load(name), variables, operation_name=name)
+        result: dict[str, Any] = await self.sender.run(name, variables)
+        return result
 
     async def execute_batch(
-        self, document: str, variables: dict[str, Any]
+        self, reads: list[BatchRead], *, start: int = 0
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Send a batched read document (:mod:`~airflow_provider_arize.api.batch_document`); return its
+        """Send ``reads`` as one batched request (read ``i`` under alias ``r<start + i>``); return its
         ``data`` and the GraphQL errors that came with it.
 
         Unlike :meth:`_run`, an answer with partial ``data`` and ``errors`` is returned rather than raised
-        (each error's ``path`` names the alias it concerns; messages are scrubbed of the key). Anything
-        else the transport raises (after its retries) propagates. Takes no token: the caller paces.
+        (each error's ``path`` names the alias it concerns; messages are scrubbed of the key). Names the
+        host rejects are dropped and the batch sent again; a batch the host finds too complex is split
+        in two. Anything else the transport raises (after its retries) propagates. Takes no token for
+        the first request (the caller paces); a split's second half takes one.
         """
-        try:
-            data = await self.transport.execute(document, variables, operation_name=BATCH_OPERATION)
-        except ArizeAPIError as exc:
-            if type(exc) is not ArizeAPIError or exc.data is None or not exc.errors:
-                raise
-            key = self.transport.config.api_key
-            return exc.data, [_scrub(error, key) for error in exc.errors]
-        return data, []
+        await self.sender.discover()
+        for _ in range(MAX_ROUNDS):
+            document, variables, used = build_document(reads, self.sender.shape.has, start=start)
+            try:
+                data = await self.transport.execute(document, variables, operation_name=BATCH_OPERATION)
+            except ArizeAPIError as exc:
+                if exc.data is None and is_complexity_error(exc.errors) and len(reads) > 1:
+                    return await self._split(reads, start)
+                if exc.data is None and self.sender.core.adapt(exc, _Used(BATCH_OPERATION, used)):
+                    continue
+                if type(exc) is not ArizeAPIError or exc.data is None or not exc.errors:
+                    raise
+                key = self.transport.config.api_key
+                return exc.data, [_scrub(error, key) for error in exc.errors]
+            return data, []
+        raise ArizeAPIError(
+            f"Arize kept rejecting names in {BATCH_OPERATION}", operation_name=BATCH_OPERATION
+        )
+
+    async def _split(self, reads: list[BatchRead], start: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        half = len(reads) // 2
+        data, errors = await self.execute_batch(reads[:half], start=start)
+        if self.pacer is not None:
+            await self.pacer.acquire()
+        more, more_errors = await self.execute_batch(reads[half:], start=start + half)
+        return {**data, **more}, errors + more_errors
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -107,6 +136,14 @@ class AsyncArizeClient:
     async def find_table_run(self, global_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The query Arize reports for exactly ``window``, if any."""
         return requests.window_query(await self.list_table_queries(global_id), window)
+
+
+@dataclass(frozen=True)
+class _Used:
+    """A batched document as :meth:`~.sender._Core.adapt` sees it: its name and the names it used."""
+
+    name: str
+    used: frozenset[str]
 
 
 def _scrub(error: dict[str, Any], secret: str) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_arize.api import constants
-from airflow_provider_arize.api.batch_document import BATCH_OPERATION, BatchRead, alias, build_document
+from airflow_provider_arize.api.batch_document import BATCH_OPERATION, BatchRead, alias
 from airflow_provider_arize.api.errors import (
     ArizeAPIError,
     ArizeConfigError,
@@ -67,9 +67,10 @@ DEFAULT_LINGER = 5.0
 #: Batched requests outstanding at once per connection.
 DEFAULT_MAX_IN_FLIGHT = 4
 
-#: Sends one batched document with its variables; returns ``(data, errors)``, ``errors`` being the
-#: GraphQL errors that came with partial data (see :meth:`AsyncArizeClient.execute_batch`).
-SendBatch = Callable[[str, dict[str, Any]], Awaitable[tuple[dict[str, Any], list[dict[str, Any]]]]]
+#: Sends reads as one batched request (read ``i`` under alias ``r<i>``); returns ``(data, errors)``,
+#: ``errors`` being the GraphQL errors that came with partial data (see
+#: :meth:`AsyncArizeClient.execute_batch`, which also splits a batch the host finds too costly).
+SendBatch = Callable[[list[BatchRead]], Awaitable[tuple[dict[str, Any], list[dict[str, Any]]]]]
 
 
 @dataclass(eq=False)
@@ -244,8 +245,7 @@ class PollBatcher:
         stats.total_cost += cost
         logger.debug("sending %d reads for %d polls in one request (cost %d)", len(reads), polls, cost)
         try:
-            document, variables = build_document(reads)
-            data, errors = await self._send(document, variables)
+            data, errors = await self._send(reads)
         except asyncio.CancelledError:
             self._fail([p for g in groups for p in g], ArizeError("the poll batcher was closed"))
             raise

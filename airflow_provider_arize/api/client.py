@@ -11,7 +11,11 @@ Operational contract:
 * Triggering a table run is idempotent per window: an existing query for the same window is returned
   and nothing is triggered; after an ambiguous failure the client looks for the query before re-sending.
 * Pausing a paused job, starting an active one or deleting a deleted one succeeds without a request and
-  reports ``changed=False``.
+  reports ``changed=False``. After a pause, resume, delete or ingestion-parameter update the job is read
+  back, and a state that is not the one asked for raises :class:`ArizeAPIError`.
+* Unknowns of the API (see ``api/shape``): the identity check compares only what the host's listing
+  shows, and logs what it could not compare; with ``job_id_form="auto"`` mutations send the global id,
+  and on a host that answers "not found" for it, the short ``jobId`` (remembered for the host).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from airflow_provider_arize.api import constants, operations, requests
+from airflow_provider_arize.api import constants, requests
 from airflow_provider_arize.api.errors import (
     ArizeAmbiguousMutationError,
     ArizeAPIError,
@@ -44,11 +48,12 @@ from airflow_provider_arize.api.models import (
 )
 from airflow_provider_arize.api.models.records import JobType
 from airflow_provider_arize.api.pagination import iter_nodes
+from airflow_provider_arize.api.sender import Sender
 from airflow_provider_arize.api.transport import GraphQLTransport
 
 log = logging.getLogger(__name__)
 
-JobIdForm = Literal["global", "short"]
+JobIdForm = Literal["global", "short", "auto"]
 StatusAction = Literal["pause", "resume", "delete"]
 #: How many times an ambiguous create or trigger is looked up and re-sent before giving up.
 AMBIGUOUS_CREATE_ATTEMPTS = 3
@@ -93,18 +98,20 @@ class ArizeClient:
 
     :param transport: the GraphQL transport (auth, retries, error mapping).
     :param space_id: global id of the space jobs are listed in.
-    :param job_id_form: which id mutation inputs send as ``jobId``: the global ``id`` (default) or the
-        short ``jobId`` (Arize's documentation leaves this open).
+    :param job_id_form: which id mutation inputs send as ``jobId``: the global ``id``, the short ``jobId``
+        (Arize's documentation leaves this open), or ``auto`` (the default: global, then short on a host
+        that does not find the global one; remembered per host).
     """
 
-    def __init__(self, transport: GraphQLTransport, *, space_id: str, job_id_form: JobIdForm = "global"):
+    def __init__(self, transport: GraphQLTransport, *, space_id: str, job_id_form: JobIdForm = "auto"):
         if not isinstance(space_id, str) or not space_id.strip():
             raise ArizeConfigError("space_id must not be empty", field="spaceId")
-        if job_id_form not in ("global", "short"):
+        if job_id_form not in ("global", "short", "auto"):
             raise ArizeConfigError(
-                f"job_id_form must be 'global' or 'short', got {job_id_form!r}", field="job_id_form"
+                f"job_id_form must be 'global', 'short' or 'auto', got {job_id_form!r}", field="job_id_form"
             )
         self.transport = transport
+        self.sender = Sender(transport)
         self.space_id = space_id.strip()
         self.job_id_form: JobIdForm = job_id_form
 
@@ -112,14 +119,48 @@ class ArizeClient:
     def _run(
         self, name: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True
     ) -> dict[str, Any]:
-        return self.transport.execute(
-            operations.load(name), variables, operation_name=name, idempotent=idempotent
-        )
+        result: dict[str, Any] = self.sender.run(name, variables, idempotent=idempotent)
+        return result
+
+    def _form(self) -> str:
+        if self.job_id_form != "auto":
+            return self.job_id_form
+        return self.sender.shape.job_id_form or "global"
 
     def _input_ref(self, job: ImportJob) -> str:
-        if self.job_id_form == "short" and job.job_id:
+        if self._form() == "short" and job.job_id:
             return job.job_id
         return job.id
+
+    def _mutate(self, name: str, job: ImportJob, variables: dict[str, Any], *, wrap: bool = True) -> None:
+        """Send a mutation on ``job``; with ``job_id_form="auto"``, try the other id form once when the
+        host does not find the job by the first (and remember the form that worked for the host)."""
+
+        def send() -> None:
+            body = {"jobId": self._input_ref(job), **variables}
+            self._run(name, {"input": body} if wrap else body)
+
+        try:
+            send()
+        except ArizeAPIError as exc:
+            shape = self.sender.shape
+            if self.job_id_form != "auto" or shape.job_id_form or not job.job_id or not _not_found(exc):
+                raise
+            shape.job_id_form = "short" if self._form() == "global" else "global"
+            log.warning(
+                "Arize at %s does not find jobs by the %s id; sending the %s jobId",
+                shape.url,
+                "short" if shape.job_id_form == "global" else "global",
+                shape.job_id_form,
+            )
+            try:
+                send()
+            except ArizeAPIError:
+                shape.job_id_form = None
+                raise
+            return
+        if self.job_id_form == "auto" and not self.sender.shape.job_id_form:
+            self.sender.shape.job_id_form = self._form()
 
     def close(self) -> None:
         self.transport.close()
@@ -177,8 +218,24 @@ class ArizeClient:
         raise ArizeNotFoundError(f"no {job_type} import job with jobId {short_id} in space {self.space_id}")
 
     def find_job(self, job_type: JobType, identity: tuple[str, ...]) -> ImportJob | None:
-        """The newest non-deleted job whose identity equals ``identity`` (see the specs' ``identity``)."""
-        matches = [j for j in self.iter_jobs(job_type) if not j.is_deleted and _identity(j) == identity[1:]]
+        """The newest non-deleted job whose identity equals ``identity`` (see the specs' ``identity``), on
+        the parts of it the host's listing shows (the log names the parts it could not compare)."""
+        jobs = [j for j in self.iter_jobs(job_type) if not j.is_deleted]
+        fields = _IDENTITY_FIELDS[job_type]
+        shown = [self.sender.shape.has(f"{requests.TYPENAME[job_type]}.{f}") for f in fields]
+        if not all(shown):
+            log.warning(
+                "this Arize does not list %s of %s import jobs: the duplicate check compares only %s",
+                ", ".join(f for f, s in zip(fields, shown, strict=True) if not s),
+                job_type,
+                ", ".join(f for f, s in zip(fields, shown, strict=True) if s) or "nothing",
+            )
+        wanted = _normal(identity[1:])
+        matches = [
+            j
+            for j in jobs
+            if all(a == b for a, b, s in zip(_normal(_identity(j)), wanted, shown, strict=True) if s)
+        ]
         return max(matches, key=lambda j: (j.created_at or _EPOCH, j.id), default=None)
 
     # -- creating jobs -------------------------------------------------------------------------------
@@ -270,9 +327,15 @@ class ArizeClient:
                     operation_name=operation,
                 )
             if not job_data:
-                raise ArizeResponseError(
-                    f"{operation} returned no job and no validation error", operation_name=operation
-                )
+                found = self.find_job(job_type, identity)  # a host whose payload carries no job
+                if found is None:
+                    raise ArizeResponseError(
+                        f"{operation} returned no job and no validation error, and no job with this "
+                        "identity is listed",
+                        operation_name=operation,
+                    )
+                log.info("created %s import job %s (jobId %s)", job_type, found.id, found.job_id)
+                return CreateResult(found, created=True, validation=validation)
             job = ImportJob.from_output(job_type, job_data)
             if not job.job_status or job.job_id is None:
                 job = self.get_job(job_type, job.id)  # the payload selected too little; read it back
@@ -294,9 +357,19 @@ class ArizeClient:
         if job.is_deleted:
             raise ArizeAPIError(f"cannot {action} {job_type} import job {job.id}: it is deleted")
         operation = requests.STATUS_MUTATION[(job_type, action)]
-        self._run(operation, {"input": {"jobId": self._input_ref(job)}})
+        self._mutate(operation, job, {})
         after = self.get_job(job_type, job.id)
         log.info("%s import job %s: %s -> %s", job_type, job.id, job.job_status, after.job_status)
+        if after.job_status is None:
+            log.warning(
+                "this Arize does not report jobStatus: the %s of job %s is not confirmed", action, job.id
+            )
+        elif after.job_status != target:
+            raise ArizeAPIError(
+                f"Arize accepted the {action} of {job_type} import job {job.id} but reports it "
+                f"{after.job_status!r}, not {target!r}",
+                operation_name=operation,
+            )
         return StatusChange(after, changed=True)
 
     def update_ingestion_parameters(self, ref: str, params: TableIngestionParameters) -> ImportJob:
@@ -305,12 +378,16 @@ class ArizeClient:
         if params.is_empty():
             raise ArizeConfigError("no ingestion parameter to update", field="tableIngestionParameters")
         job = self.get_job("table", ref)
+        if job.ingestion_parameters is None:
+            log.warning(
+                "this Arize does not report job %s's ingestion parameters: sending only the ones given",
+                job.id,
+            )
         merged = params.merged_over(job.ingestion_parameters)
-        self._run(
-            "UpdateTableIngestionParameters",
-            {"input": {"jobId": self._input_ref(job), "tableIngestionParameters": merged.to_input()}},
-        )
-        return self.get_job("table", job.id)
+        self._mutate("UpdateTableIngestionParameters", job, {"tableIngestionParameters": merged.to_input()})
+        after = self.get_job("table", job.id)
+        _check_parameters(after, merged)
+        return after
 
     def update_table_job_schema(
         self, ref: str, schema: ModelSchema, params: TableIngestionParameters | None = None
@@ -320,23 +397,33 @@ class ArizeClient:
         job = self.get_job("table", ref)
         if job.model_type:
             schema.validate_for(job.model_type, "table")
+        else:
+            log.warning(
+                "this Arize does not report job %s's model type: the schema is sent unchecked", job.id
+            )
         merged = (params or TableIngestionParameters()).merged_over(job.ingestion_parameters)
+        if merged.is_empty():
+            log.warning(
+                "job %s's ingestion parameters are unknown and none were given: the update sends the schema "
+                "alone",
+                job.id,
+            )
         variables: dict[str, Any] = {
-            "jobId": self._input_ref(job),
             "schema": schema.to_input(),
-            "tableIngestionParameters": merged.to_input(),
+            "tableIngestionParameters": None if merged.is_empty() else merged.to_input(),
         }
-        self._run("UpdateTableImportJob", {"input": variables})
-        return self.get_job("table", job.id)
+        self._mutate("UpdateTableImportJob", job, variables, wrap=False)
+        after = self.get_job("table", job.id)
+        if not merged.is_empty():
+            _check_parameters(after, merged)
+        return after
 
     def update_file_job_schema(self, ref: str, schema: ModelSchema) -> ImportJob:
         """Replace a file job's schema (validated against the job's model type first)."""
         job = self.get_job("file", ref)
         if job.model_type:
             schema.validate_for(job.model_type, "file")
-        self._run(
-            "UpdateFileImportJob", {"input": {"jobId": self._input_ref(job), "schema": schema.to_input()}}
-        )
+        self._mutate("UpdateFileImportJob", job, {"schema": schema.to_input()})
         return self.get_job("file", job.id)
 
     # -- table runs ----------------------------------------------------------------------------------
@@ -387,6 +474,48 @@ class ArizeClient:
             log.info("triggered window %s of table import job %s", window, job.id)
             return TriggerResult(window, triggered=True, query=self.find_table_run(job.id, window), job=job)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: The listed fields a job's identity is made of, in :func:`_identity`'s order.
+_IDENTITY_FIELDS = {
+    "table": ("modelName", "modelEnvironmentName", "tableStore", "table"),
+    "file": ("modelName", "modelEnvironmentName", "bucketName", "prefix"),
+}
+
+
+def _normal(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """Identity parts compared as Arize may spell them: environment, store and table case-insensitively."""
+    name, environment, store, place = parts
+    return (name, _lower(environment), _lower(store), place)
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _not_found(exc: ArizeAPIError) -> bool:
+    text = str(exc).lower()
+    return (
+        isinstance(exc, ArizeNotFoundError)
+        or "not found" in text
+        or "does not exist" in text
+        or "no such" in text
+    )
+
+
+def _check_parameters(job: ImportJob, sent: TableIngestionParameters) -> None:
+    """Raise when the parameters read back differ from those sent (unknown ones are not compared)."""
+    got = job.ingestion_parameters
+    if got is None:
+        return
+    for name in ("row_limit", "refresh_interval_minutes", "query_window_size_hours"):
+        want, have = getattr(sent, name), getattr(got, name)
+        if want is not None and have is not None and want != have:
+            raise ArizeAPIError(
+                f"Arize accepted the ingestion parameters of table import job {job.id} but reports {name} "
+                f"{have}, not {want}",
+                operation_name="UpdateTableIngestionParameters",
+            )
 
 
 def _identity(job: ImportJob) -> tuple[str | None, ...]:

@@ -22,6 +22,7 @@ scrubs the key from any server text it quotes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -190,6 +191,24 @@ def format_graphql_errors(errors: Sequence[Mapping[str, Any]] | None, *, limit: 
     if extra > 0:
         parts.append(f"... and {extra} more")
     return "; ".join(parts)
+
+
+_COMPLEXITY_TEXT = re.compile(r"complexity|query cost", re.IGNORECASE)
+
+
+def is_complexity_error(errors: Sequence[Mapping[str, Any]] | None) -> bool:
+    """Whether GraphQL ``errors`` say the request cost more than the host allows (nothing ran)."""
+    for error in errors or ():
+        if not isinstance(error, Mapping):
+            continue
+        extensions = error.get("extensions")
+        code = extensions.get("code") if isinstance(extensions, Mapping) else None
+        if isinstance(code, str) and "COMPLEXITY" in code.upper():
+            return True
+        message = error.get("message")
+        if isinstance(message, str) and _COMPLEXITY_TEXT.search(message):
+            return True
+    return False
 
 
 class ArizeNotFoundError(ArizeAPIError):

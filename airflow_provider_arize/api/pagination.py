@@ -17,17 +17,28 @@ Contract:
   sends more than :data:`MAX_EMPTY_PAGES` empty pages in a row while claiming more, raises
   :class:`~airflow_provider_arize.api.errors.ArizeResponseError` instead of looping forever. A
   malformed connection (wrong types) raises the same error.
-- ``null`` nodes (allowed by Relay) are skipped. Nothing is retried here: each ``fetch_page`` call goes
-  through the transport, which retries per its own policy.
+- A host that serves no ``pageInfo`` gets one page: the walk stops there, and says so in the log when
+  that page was full (the listing may be longer than what was read).
+- A page the host refuses as too complex is asked again at half the size (down to 1).
+- ``null`` nodes (allowed by Relay) are skipped. Nothing else is retried here: each ``fetch_page`` call
+  goes through the transport, which retries per its own policy.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 from airflow_provider_arize.api import constants
-from airflow_provider_arize.api.errors import ArizeConfigError, ArizeResponseError
+from airflow_provider_arize.api.errors import (
+    ArizeAPIError,
+    ArizeConfigError,
+    ArizeResponseError,
+    is_complexity_error,
+)
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MAX_EMPTY_PAGES", "aiter_nodes", "clamp_page_size", "iter_nodes"]
 
@@ -77,6 +88,23 @@ class _Pager:
             edges = []
         if not isinstance(edges, list):
             raise self._error("'edges' is not a list")
+        if "pageInfo" not in connection:
+            self.finished = True
+            only = [
+                dict(e["node"])
+                for e in edges
+                if isinstance(e, Mapping) and isinstance(e.get("node"), Mapping)
+            ]
+            if len(edges) >= self.next_first():
+                log.warning(
+                    "%s: the host serves no pageInfo, so only its first %d entries were read",
+                    self.what,
+                    len(edges),
+                )
+            if self.limit is not None:
+                only = only[: self.limit - self.yielded]
+            self.yielded += len(only)
+            return only
         page_info = connection.get("pageInfo")
         if not isinstance(page_info, Mapping):
             raise self._error("'pageInfo' is missing")
@@ -121,6 +149,16 @@ class _Pager:
         self.after = cursor
         return nodes
 
+    def smaller(self, exc: ArizeAPIError) -> bool:
+        """Halve the page size after ``exc``, if it says the page cost too much; whether to ask again."""
+        if not is_complexity_error(exc.errors) or self.page_size == 1:
+            return False
+        self.page_size = max(1, self.page_size // 2)
+        log.warning(
+            "%s: the host found a page too complex; asking for %d at a time", self.what, self.page_size
+        )
+        return True
+
 
 def iter_nodes(
     fetch_page: FetchPage,
@@ -139,7 +177,13 @@ def iter_nodes(
 
 def _walk(pager: _Pager, fetch_page: FetchPage) -> Iterator[dict[str, Any]]:
     while not pager.finished:
-        yield from pager.accept(fetch_page(pager.next_first(), pager.after))
+        try:
+            page = fetch_page(pager.next_first(), pager.after)
+        except ArizeAPIError as exc:
+            if pager.smaller(exc):
+                continue
+            raise
+        yield from pager.accept(page)
 
 
 def aiter_nodes(
@@ -156,5 +200,11 @@ def aiter_nodes(
 
 async def _awalk(pager: _Pager, fetch_page: AsyncFetchPage) -> AsyncIterator[dict[str, Any]]:
     while not pager.finished:
-        for node in pager.accept(await fetch_page(pager.next_first(), pager.after)):
+        try:
+            page = await fetch_page(pager.next_first(), pager.after)
+        except ArizeAPIError as exc:
+            if pager.smaller(exc):
+                continue
+            raise
+        for node in pager.accept(page):
             yield node

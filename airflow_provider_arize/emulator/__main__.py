@@ -3,13 +3,14 @@
 On start it ensures the space and API key exist, then prints ONE JSON line to stdout::
 
     {"url": "http://127.0.0.1:8765", "graphql_url": "http://127.0.0.1:8765/graphql",
-     "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…"}
+     "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…", "profile": "full"}
 
 Logs go to stderr. The full API key is never printed. The table worker (:mod:`.workers`) and the file
 worker (:mod:`.file_workers`) run in background threads until shutdown. The warehouse registry comes
 from ``--warehouses PATH`` (a JSON file) or ``$ARIZE_EMULATOR_WAREHOUSES`` (JSON), and the S3 settings of
 file jobs from ``--s3 PATH`` or ``$ARIZE_EMULATOR_S3`` (JSON ``{"endpoint_url", "region",
-"access_key_id", "secret_access_key"}``), never from a secret on the command line.
+"access_key_id", "secret_access_key"}``), never from a secret on the command line. ``--profile`` picks
+the API variant served (:mod:`.profiles`; ``file:<PATH>`` serves a schema dump).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .config import (
 from .faults import FAULT_KINDS, FaultConfig
 from .file_workers import FileWorker
 from .ids import to_global_id
+from .profiles import PROFILES, profile_names
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
 from .workers import TableWorker
@@ -54,6 +56,14 @@ def _kinds(text: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m airflow_provider_arize.emulator", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--profile",
+        default="full",
+        metavar="NAME[,NAME...]",
+        help="API variant to serve: "
+        + "; ".join(f"{name} ({p.about})" for name, p in PROFILES.items())
+        + f"; {profile_names()[-1]} (a schema dump). Compose with commas",
     )
     p.add_argument("--host", default=DEFAULT_HOST)
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
@@ -135,6 +145,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         s3=load_s3(args.s3),
         file_poll_interval_seconds=args.file_poll_interval,
         max_file_bytes=args.max_file_bytes,
+        profile=args.profile,
     )
 
 
@@ -155,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "graphql_url": f"{url}/graphql",
         "space_id": to_global_id("Space", state.default_space_id),
         "api_key_hint": key_hint(config.api_key),
+        "profile": state.profile.name,
     }
     print(json.dumps(line), flush=True)
     workers = TableWorker(state, config.worker_interval_seconds) if config.run_workers else None

@@ -12,6 +12,7 @@ from airflow_provider_arize.api.constants import MAX_FILE_BYTES
 from .clock import Clock, SystemClock
 from .faults import FaultConfig, FaultInjector
 from .graphql_schema import build_schema
+from .profiles import FULL, Profile, get_profile
 from .ratelimit import RateLimitConfig, RateLimiter
 from .state import EmulatorState, Options, S3Settings
 from .store import Store
@@ -54,6 +55,8 @@ class EmulatorConfig:
     "secret_access_key"}``, see :class:`.state.S3Settings`) is how file jobs reach their buckets; without
     it file jobs never ingest. ``file_poll_interval_seconds`` paces the file worker
     (see :mod:`.file_workers`, also switched by ``run_workers``); files over ``max_file_bytes`` fail.
+    ``profile`` is the API variant served (a :class:`~.profiles.Profile` or its name, e.g.
+    ``"pages,no-introspection"``; see :mod:`.profiles`); an unknown name is a ``ValueError``.
     """
 
     db_path: str | None = None
@@ -71,8 +74,10 @@ class EmulatorConfig:
     s3: dict[str, Any] | None = None
     file_poll_interval_seconds: float = DEFAULT_FILE_POLL_INTERVAL
     max_file_bytes: int = MAX_FILE_BYTES
+    profile: Profile | str = FULL
 
     def __post_init__(self) -> None:
+        self.profile = get_profile(self.profile)  # also accepts a name; fails early on an unknown one
         if self.worker_interval_seconds <= 0:
             raise ValueError("worker_interval_seconds must be positive")
         if self.file_poll_interval_seconds <= 0:
@@ -135,7 +140,7 @@ def create_state(config: EmulatorConfig, clock: Clock | None = None) -> Emulator
     return EmulatorState(
         store=store,
         clock=clock,
-        schema=build_schema(),
+        schema=build_schema(get_profile(config.profile)),
         limiter=RateLimiter(clock, config.rate_limits),
         faults=FaultInjector(config.faults),
         options=Options(
@@ -148,4 +153,5 @@ def create_state(config: EmulatorConfig, clock: Clock | None = None) -> Emulator
         warehouses=WarehouseRegistry(config.warehouses),
         s3=config.s3_settings(),
         max_file_bytes=config.max_file_bytes,
+        profile=get_profile(config.profile),
     )

@@ -345,12 +345,14 @@ class FileWorker(Ticker):
         prefix = str(job.location.get("prefix") or "")
         try:
             client = check_access(self.state, bucket, job.space_id)
+            listed = {obj["Key"]: obj for obj in list_objects(client, bucket, prefix)}
+            current = self.state.store.get_job(job.id)  # paused while listing? then it saw nothing
+            if current is None or not _polled(current):
+                return 0
             known = {f.path for f in self.state.store.runs.list_files(job.id)}
-            listed = {}
-            for obj in list_objects(client, bucket, prefix):
-                listed[obj["Key"]] = obj
-                if obj["Key"] not in known and self.state.store.runs.record_file(job.id, obj["Key"]):
-                    log.debug("file job %s: new file s3://%s/%s", job.id, bucket, obj["Key"])
+            for key in listed:
+                if key not in known and self.state.store.runs.record_file(job.id, key):
+                    log.debug("file job %s: new file s3://%s/%s", job.id, bucket, key)
         except AccessDenied as exc:
             log.debug("file job %s cannot read its bucket (retrying next poll): %s", job.id, exc)
             return 0

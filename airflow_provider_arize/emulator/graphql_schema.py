@@ -1,6 +1,7 @@
-"""The executable GraphQL schema: the SDL file ``schema.graphql`` plus the emulator's resolvers.
+"""The executable GraphQL schema: a profile's SDL (:mod:`.profiles`) plus the emulator's resolvers.
 
-The SDL is read from the file at startup, so a real Arize introspection dump can replace it. The
+The SDL derives from ``api/shape/arize.graphql`` (or a user's schema dump, profile ``file:<PATH>``), read
+at startup; resolvers bind only to the types and fields it has (:mod:`.binding`). The
 ``DateTime`` scalar accepts RFC 3339 strings that carry a timezone (parsed to epoch seconds) and
 serializes epoch seconds as RFC 3339 UTC (``2024-08-20T01:00:00Z``).
 """
@@ -14,10 +15,12 @@ from typing import Any
 from ariadne import ScalarType, make_executable_schema
 from graphql import GraphQLSchema
 
+from .binding import EnumValues, fitted
 from .clock import parse_rfc3339, to_rfc3339
+from .profiles import FULL, SDL_PATH, Profile
 from .resolvers import bindables
 
-SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
+SCHEMA_PATH = SDL_PATH
 
 datetime_scalar = ScalarType("DateTime")
 
@@ -41,7 +44,9 @@ def load_sdl(path: Path = SCHEMA_PATH) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=4)
-def build_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:
-    """Build the executable schema from the SDL file and every resolver (cached: it is immutable)."""
-    return make_executable_schema(load_sdl(path), datetime_scalar, *bindables())
+@lru_cache(maxsize=32)
+def build_schema(profile: Profile = FULL) -> GraphQLSchema:
+    """Build the executable schema of ``profile`` with every resolver that fits it (cached: it is
+    immutable)."""
+    resolvers = fitted([datetime_scalar, *bindables(upper_enums=profile.upper_enums)])
+    return make_executable_schema(profile.sdl(), *resolvers, EnumValues())

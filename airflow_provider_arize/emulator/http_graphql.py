@@ -7,8 +7,9 @@ Order of steps (each may end the request):
 2. Fault injection (:mod:`.faults`): 5xx / 429 / ``reset`` answer without executing; ``latency`` sleeps.
 3. Auth: ``x-api-key`` must name a known key, else 401 with a GraphQL-style error body.
 4. Rate limit per key (:mod:`.ratelimit`): 429 with ``Retry-After``.
-5. Syntax / validation errors: 400 with ``errors``.
-6. Cost above ``constants.MAX_QUERY_COMPLEXITY``: 200 with an error, nothing executed.
+5. Syntax / validation errors: 400 with ``errors`` (against the profile's schema; a profile without
+   introspection refuses ``__schema`` / ``__type`` here too).
+6. Cost above the profile's limit (``constants.MAX_QUERY_COMPLEXITY``): 200 with an error, nothing executed.
 7. A mutation with a read-only key: 200 with a ``FORBIDDEN`` error, nothing executed.
 8. Execute (in a worker thread; each mutation commits before its resolver returns), then the
    post-commit faults ``drop_after_commit`` (abort, no response) and ``timeout_after_commit``.
@@ -23,13 +24,17 @@ import logging
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
+    FieldNode,
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
+    ValidationRule,
     execute_sync,
     get_operation_ast,
     parse,
+    specified_rules,
     validate,
 )
 from starlette.concurrency import run_in_threadpool
@@ -49,6 +54,27 @@ RAW_SEND_KEY = "arize_emulator.raw_send"
 READ_ONLY_MESSAGE = (
     "Forbidden: mutations require an enterprise developer key; this API key can only run queries"
 )
+
+
+class NoIntrospection(ValidationRule):
+    """Refuses ``__schema`` and ``__type`` (``__typename`` stays allowed), as servers that switch
+    introspection off do."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type"):
+            self.report_error(
+                GraphQLError(
+                    "GraphQL introspection is not allowed by this server, but the query contained "
+                    f"{node.name.value}",
+                    node,
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
+            )
+
+
+def validation_rules(introspection: bool) -> tuple[type[ASTValidationRule], ...]:
+    """graphql-core's rules, plus :class:`NoIntrospection` when introspection is off."""
+    return tuple(specified_rules) if introspection else (*specified_rules, NoIntrospection)
 
 
 def error_response(status: int, message: str, code: str | None = None, **headers: str) -> JSONResponse:
@@ -144,17 +170,17 @@ async def graphql_post(request: Request) -> Response:
     if parse_error is not None or document is None:
         message = parse_error.formatted if parse_error else {"message": "unparsable document"}
         return JSONResponse({"errors": [message]}, status_code=400)
-    errors = validate(state.schema, document)
+    errors = validate(state.schema, document, validation_rules(state.profile.introspection))
     if errors:
         return JSONResponse({"errors": [e.formatted for e in errors]}, status_code=400)
     if operation is None:
         return error_response(400, f"unknown operation {name!r}, or several operations and no operationName")
     cost = operation_cost(document, operation, variables)
     state.stats.cost(name, cost)
-    if cost > constants.MAX_QUERY_COMPLEXITY:
+    limit = state.profile.complexity_limit
+    if cost > limit:
         return _data_error(
-            f"query cost {cost} exceeds the maximum of {constants.MAX_QUERY_COMPLEXITY}; ask for fewer "
-            "fields or smaller pages",
+            f"query cost {cost} exceeds the maximum of {limit}; ask for fewer fields or smaller pages",
             "MAX_COMPLEXITY_EXCEEDED",
             cost=cost,
         )

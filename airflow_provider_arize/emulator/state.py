@@ -11,6 +11,7 @@ from airflow_provider_arize.api.constants import MAX_FILE_BYTES
 
 from .clock import Clock
 from .faults import FaultInjector
+from .profiles import FULL, Profile
 from .ratelimit import RateLimiter
 from .records import KeyRecord
 from .stats import Stats
@@ -121,6 +122,8 @@ class EmulatorState:
     s3: S3Settings | None = None
     #: files larger than this fail (Arize's 1 GB limit; lowered in tests)
     max_file_bytes: int = MAX_FILE_BYTES
+    #: the API variant served (:mod:`.profiles`): its schema is ``schema``
+    profile: Profile = FULL
 
 
 @dataclass

@@ -20,7 +20,10 @@ Example::
 * Both run the file-job worker (:mod:`.file_workers`); pass ``s3=fake_s3.emulator_s3()`` to say how to
   reach S3, and ``file_poll_interval_seconds=0.1`` for fast tests. Tag buckets with
   ``admin.ingestion_key(space_id)`` and give them the importer policy.
-* Pytest fixtures ``arize_emulator`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
+* Both serve one API variant, ``profile="full"`` by default (``"pages"``, ``"pages,no-introspection"``,
+  ``"file:my-arize-schema.json"``...; see :mod:`.profiles`).
+* Pytest fixtures ``arize_emulator`` (profile by ``@pytest.mark.arize_profile("pages")`` or indirect
+  parametrization), ``arize_emulator_factory`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from .config import API_KEY_ENV, DEFAULT_API_KEY, S3_ENV, WAREHOUSES_ENV, Emulat
 from .faults import FaultConfig
 from .file_workers import FileWorker
 from .ids import to_global_id
+from .profiles import get_profile
 from .ratelimit import RateLimitConfig
 from .server import base_url, bind_socket, make_server
 from .workers import TableWorker
@@ -183,12 +187,13 @@ class EmulatorServer(_Endpoint):
     """The emulator on a free 127.0.0.1 port, served by uvicorn in a background thread.
 
     ``db_path=None`` keeps state in memory. ``options`` are :class:`~.config.EmulatorConfig` fields
-    (``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
+    (``profile``: a name such as ``"pages,no-introspection"`` or a :class:`~.profiles.Profile`;
+    ``space_name``, ``admin_token``, ``strict_state_changes``, ``accept_legacy_model_types``,
     ``hold_queries``, ``rate_limits``, ``faults``, ``warehouses``, ``run_workers``,
     ``worker_interval_seconds``, ``s3``, ``file_poll_interval_seconds``, ``max_file_bytes``) plus
     ``clock`` (e.g. a ``TestClock``). Usable as a context manager; :meth:`start` returns once
     ``/_emulator/health`` answers and the table worker (``self.workers``) and file worker
-    (``self.file_workers``) have started, unless ``run_workers=False``.
+    (``self.file_workers``) have started, unless ``run_workers=False``. ``profile`` is the profile served.
     """
 
     def __init__(
@@ -204,6 +209,7 @@ class EmulatorServer(_Endpoint):
         if isinstance(options.get("faults"), dict):
             options["faults"] = FaultConfig.from_json(options["faults"])
         self.config = EmulatorConfig(db_path=str(db_path) if db_path else None, api_key=api_key, **options)
+        self.profile = get_profile(self.config.profile)
         self.api_key = api_key
         self._clock = clock
         self._thread: threading.Thread | None = None
@@ -258,8 +264,9 @@ class EmulatorProcess(_Endpoint):
     The key is passed through ``$ARIZE_EMULATOR_API_KEY``, ``warehouses`` (the registry document)
     through ``$ARIZE_EMULATOR_WAREHOUSES`` and ``s3`` (the S3 settings) through ``$ARIZE_EMULATOR_S3``,
     never on the command line. ``extra_args`` are more CLI flags
-    (e.g. ``["--worker-interval", "0.05"]``). :meth:`kill` sends SIGKILL; :meth:`restart` starts again on
-    the same port and database file.
+    (e.g. ``["--worker-interval", "0.05"]``); ``profile`` becomes ``--profile``. :meth:`kill` sends
+    SIGKILL; :meth:`restart` starts again on the same port and database file. ``info`` is the startup
+    JSON line (``url``, ``space_id``, ``profile``...).
     """
 
     def __init__(
@@ -273,8 +280,11 @@ class EmulatorProcess(_Endpoint):
         startup_timeout: float = 20.0,
         warehouses: dict[str, Any] | None = None,
         s3: dict[str, Any] | None = None,
+        profile: str | None = None,
     ) -> None:
         self.db_path = str(db_path)
+        self.profile = profile
+        self.info: dict[str, Any] = {}
         self.port = port or _free_port()
         self.api_key = api_key
         self.extra_args = list(extra_args or [])
@@ -290,6 +300,8 @@ class EmulatorProcess(_Endpoint):
         args += ["--port", str(self.port), "--db", self.db_path, *self.extra_args]
         if self.admin_token:
             args += ["--admin-token", self.admin_token]
+        if self.profile:
+            args += ["--profile", self.profile]
         env = {**os.environ, API_KEY_ENV: self.api_key}
         if self.warehouses is not None:
             env[WAREHOUSES_ENV] = json.dumps(self.warehouses)
@@ -302,7 +314,7 @@ class EmulatorProcess(_Endpoint):
         if not line:
             self.process.wait(timeout=5)
             raise RuntimeError(f"emulator exited before starting: {self.log_path.read_text()[-2000:]}")
-        info = json.loads(line)
+        info = self.info = json.loads(line)
         self.space_id = info["space_id"]
         self._set_url(info["url"], self.admin_token)
         _wait_healthy(self.url, lambda: self.process is not None and self.process.poll() is None,

@@ -219,7 +219,9 @@ class ArizeHook(BaseHook):
     def check_table_run(self, job_id: str, window: QueryWindow) -> TableRunOutcome:
         """One poll of a window's run: read the job and its query for ``window``, and decide (see
         :func:`airflow_provider_arize.waits.evaluate_table_run`). Reads only; safe to repeat."""
+        from airflow_provider_arize.api.requests import window_query
         from airflow_provider_arize.waits import evaluate_table_run
 
         job = self.client.get_job("table", job_id)
-        return evaluate_table_run(job, self.client.find_table_run(job.id, window), window)
+        queries = self.client.list_table_queries(job.id)
+        return evaluate_table_run(job, window_query(queries, window), window, queries_total=len(queries))

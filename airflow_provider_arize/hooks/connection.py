@@ -1,9 +1,9 @@
 """Reading an ``arize`` Airflow connection into client settings (no network, no Airflow import).
 
 Connection fields: ``host`` is the endpoint URL (default ``https://app.arize.com``), ``password`` the
-developer API key; the extra holds ``space_id`` and optional ``job_id_form`` (``global`` | ``short``),
-``timeout`` (seconds), ``verify`` (TLS verification, default on) and ``ca_bundle`` (path). Extra keys
-may also carry the form prefix ``extra__arize__``.
+developer API key; the extra holds ``space_id`` and optional ``job_id_form`` (``auto`` | ``global`` |
+``short``), ``timeout`` (seconds), ``verify`` (TLS verification, default on) and ``ca_bundle`` (path).
+Extra keys may also carry the form prefix ``extra__arize__``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from airflow_provider_arize.api.errors import ArizeConfigError
 log = logging.getLogger(__name__)
 
 CONN_TYPE = "arize"
-JobIdForm = Literal["global", "short"]
+JobIdForm = Literal["auto", "global", "short"]
 
 
 class ConnectionLike(Protocol):
@@ -49,7 +49,7 @@ class ArizeConnectionSettings:
     endpoint: str
     space_id: str
     api_key: str = field(repr=False)
-    job_id_form: JobIdForm = "global"
+    job_id_form: JobIdForm = "auto"
     timeout: float = 30.0
     verify: bool | str = True
 
@@ -69,10 +69,11 @@ class ArizeConnectionSettings:
             raise ArizeConfigError(
                 f"connection {conn_id!r} has an empty space id (extra 'space_id')", field="space_id"
             )
-        job_id_form = str(extra.get("job_id_form") or "global")
-        if job_id_form not in ("global", "short"):
+        job_id_form = str(extra.get("job_id_form") or "auto")
+        if job_id_form not in ("auto", "global", "short"):
             raise ArizeConfigError(
-                f"connection {conn_id!r}: job_id_form must be 'global' or 'short', got {job_id_form!r}",
+                f"connection {conn_id!r}: job_id_form must be 'auto', 'global' or 'short', "
+                f"got {job_id_form!r}",
                 field="job_id_form",
             )
         try:

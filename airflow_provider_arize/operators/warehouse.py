@@ -168,7 +168,8 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
         column = self.change_timestamp_column or (job.schema.change_timestamp if job.schema else None)
         if not column:
             raise ArizeConfigError(
-                f"table import job {job.id} reports no changeTimestamp column; pass change_timestamp_column",
+                f"table import job {job.id} reports no changeTimestamp column (this Arize may not report a "
+                "job's schema); pass change_timestamp_column",
                 field="change_timestamp_column",
             )
         query = self.hook.client.find_table_run(job.id, window)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.requests import window_query
 from airflow_provider_arize.triggers.base import ArizeWaitTrigger
 from airflow_provider_arize.waits import evaluate_table_run
 
@@ -44,7 +45,7 @@ Counters = tuple[int, int, int]
 
 def counters_of(job: ImportJob) -> Counters:
     """A table job's (success, failed, pending) query counters."""
-    return (job.queries_success, job.queries_failed, job.queries_pending)
+    return (job.queries_success, job.queries_failed, job.queries_pending or 0)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class QueryListMemo:
     counters: Counters | None = None
     consistent: bool = False
     query: TableRunQuery | None = None
+    total: int | None = None
     polls_since_read: int = 0
 
     def needs_read(self, counters: Counters) -> bool:
@@ -74,6 +76,7 @@ class QueryListMemo:
         self.counters = counters
         self.consistent = len(queries) == sum(counters) and processed == success
         self.query = requests.window_query(queries, window)
+        self.total = len(queries)
         self.polls_since_read = 0
 
     def skip(self) -> None:
@@ -109,7 +112,8 @@ class ArizeTableRunTrigger(ArizeWaitTrigger):
 
         window = QueryWindow.of(self.window_start, self.window_end)
         job = await client.get_job("table", self.job_id)
-        return evaluate_table_run(job, await client.find_table_run(job.id, window), window)
+        queries = await client.list_table_queries(job.id)
+        return evaluate_table_run(job, window_query(queries, window), window, queries_total=len(queries))
 
     async def poll_batched(self, poller: Poller) -> TableRunOutcome:
         from airflow_provider_arize.api.models import QueryWindow
@@ -124,4 +128,4 @@ class ArizeTableRunTrigger(ArizeWaitTrigger):
             self._memo.remember(counters, queries, window)
         else:
             self._memo.skip()
-        return evaluate_table_run(job, self._memo.query, window)
+        return evaluate_table_run(job, self._memo.query, window, queries_total=self._memo.total)

@@ -170,13 +170,44 @@ def test_null_nodes_and_edges_are_skipped() -> None:
     assert list(iter_nodes(fetch)) == [{"id": "b"}]
 
 
+def test_a_host_without_page_info_gives_one_page_and_says_when_it_was_full(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[int] = []
+
+    def fetch(first: int, after: str | None) -> Mapping[str, Any]:
+        calls.append(first)
+        return {"edges": [{"node": {"id": str(i)}} for i in range(first)]}
+
+    assert len(list(iter_nodes(fetch, page_size=3, what="ListTableImportJobs"))) == 3
+    assert calls == [3]
+    assert "serves no pageInfo, so only its first 3 entries were read" in caplog.text
+
+
+def test_a_page_refused_as_too_complex_is_asked_again_at_half_the_size() -> None:
+    from airflow_provider_arize.api.errors import ArizeAPIError
+
+    calls: list[int] = []
+
+    def fetch(first: int, after: str | None) -> Mapping[str, Any]:
+        calls.append(first)
+        if first > 12:
+            raise ArizeAPIError(
+                "too costly", errors=[{"message": "query cost 1200 exceeds the maximum of 300"}]
+            )
+        return {"edges": [{"node": {"id": "a"}}], "pageInfo": {"hasNextPage": False}}
+
+    assert list(iter_nodes(fetch)) == [{"id": "a"}]
+    assert calls == [50, 25, 12]
+
+
 @pytest.mark.parametrize(
     "page",
     [
         None,
         [],
         {"edges": "nope", "pageInfo": {"hasNextPage": False}},
-        {"edges": []},
+        {"edges": [], "pageInfo": None},
         {"edges": [], "pageInfo": {"hasNextPage": "yes"}},
         {"edges": [42], "pageInfo": {"hasNextPage": False}},
         {"edges": [{"cursor": "a", "node": "str"}], "pageInfo": {"hasNextPage": False}},

@@ -61,9 +61,16 @@ def test_table_job_lifecycle_dag(airflow_db: Path, arize_conn_env: str, arize_em
         "pauseTableImportJob",
         "startTableImportJob",
         "deleteTableImportJob",
-        "updateTableIngestionParameters",
+        "updateTableImportJob",
     ):
         assert mutations.get(name) == 1, (name, mutations)
+    assert mutations.get("updateTableIngestionParameters") == 2  # at create, then the update task
+    assert jobs[0]["ingestion"] == {
+        "refreshIntervalMinutes": 30,
+        "queryWindowSizeHours": 24,
+        "rowLimit": 250000,
+    }
+    assert jobs[0]["schema"]["tags"] == "label_"
 
     # a second run reuses nothing deleted: it creates a fresh job and deletes it again
     assert run_dag(load_dag(DAGS / "example_arize_table_job_lifecycle.py")).succeeded

@@ -77,8 +77,9 @@ def test_cli_prints_one_json_line_without_the_key(tmp_path: Path) -> None:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         info = json.loads(line)
-        assert set(info) == {"url", "graphql_url", "space_id", "api_key_hint"}
+        assert set(info) == {"url", "graphql_url", "space_id", "api_key_hint", "profile"}
         assert info["api_key_hint"] == "cli-…"
+        assert info["profile"] == "full"
         assert env_key not in line
         assert info["graphql_url"] == info["url"] + "/graphql"
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -235,6 +236,7 @@ def test_sensor_pokes_until_the_query_exists_then_fails_with_it(job_id: str, ari
     with pytest.raises(ArizeRunFailedError, match="failed"):
         while datetime.now(UTC) < deadline:
             sensor.poke(context())
+            time.sleep(0.25)  # a poke interval: pokes in a tight loop would meet the rate limit
 
 
 def test_deferrable_sensor_defers_when_nothing_ran_yet(job_id: str) -> None:

@@ -98,7 +98,8 @@ class ImportJob:
     ingestion_parameters: TableIngestionParameters | None = None
     queries_success: int = 0
     queries_failed: int = 0
-    queries_pending: int = 0
+    #: ``None`` when the host does not serve ``totalQueriesPendingCount``.
+    queries_pending: int | None = None
     # file jobs
     blob_store: str | None = None
     bucket_name: str | None = None
@@ -150,7 +151,7 @@ class ImportJob:
             job_type=job_type,
             id=str(data["id"]),
             job_id=str(job_id) if job_id is not None else None,
-            job_status=str(data["jobStatus"]) if data.get("jobStatus") is not None else None,
+            job_status=str(data["jobStatus"]).lower() if data.get("jobStatus") is not None else None,
             model_name=data.get("modelName"),
             model_type=data.get("modelType"),
             environment=data.get("modelEnvironmentName"),
@@ -164,7 +165,9 @@ class ImportJob:
             else None,
             queries_success=_int(data.get("totalQueriesSuccessCount")),
             queries_failed=_int(data.get("totalQueriesFailedCount")),
-            queries_pending=_int(data.get("totalQueriesPendingCount")),
+            queries_pending=_int(data["totalQueriesPendingCount"])
+            if "totalQueriesPendingCount" in data
+            else None,
             blob_store=data.get("blobStore"),
             bucket_name=data.get("bucketName"),
             prefix=data.get("prefix"),

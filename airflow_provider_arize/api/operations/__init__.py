@@ -1,41 +1,24 @@
 """Every GraphQL operation the provider sends, one named document per ``<OperationName>.graphql`` file.
 
-Shared field selections live in ``fragments/<FragmentName>.graphql``, one fragment per file. :func:`load`
-returns an operation's text with every fragment it spreads (transitively) appended once, so each sent
-document is self-contained. Documents take all values as variables (``$input``, ``$id``, ``$first``...);
-none inlines a literal.
-
-Job selections: mutation payloads and ``Get*`` queries select the full ``TableImportJobFields`` /
-``FileImportJobFields`` fragments (every SDL field except ``queries``, with ``schema`` and
-``tableIngestionParameters``; fields the SDL marks ``[emulator]`` are left out, since the real API
-lacks them). Listings select the ``*SummaryFields`` fragments: the ``*WaitFields`` a trigger's batched
-poll reads (ids, status, counters) plus the model and location, without
-``modelId`` / ``modelType`` / ``batchId`` / ``schema`` / ingestion parameters and without the edge
-``cursor`` (``pageInfo.endCursor`` drives paging), so that a 50-node page stays under Arize's per-call
-complexity limit ``constants.MAX_QUERY_COMPLEXITY`` (a connection costs ``first`` x its whole
-sub-selection: ``ListTableImportJobs`` costs 953 at ``first: 50``). Fetch ``Get*`` for the rest.
-Every job selection includes both ``id`` and ``jobId``.
-
-The loader reads package data through :mod:`importlib.resources` (works from a wheel or a zip) and
-caches. Use :class:`Operation` rather than bare strings::
-
-    transport.execute(Operation.LIST_SPACES.document, {"first": 50}, operation_name=Operation.LIST_SPACES,
-                      idempotent=Operation.LIST_SPACES.idempotent)
+The files name everything the provider would like to read; :mod:`~airflow_provider_arize.api.documents`
+prunes each to what a host serves before sending it. Shared job selections live in
+``fragments/<FragmentName>.graphql`` (only on ``TableImportJob`` and ``FileImportJob``, types Arize's pages
+name; sent documents carry no named fragment). ``batched/`` holds the one-field reads a trigger's batched
+poll packs together. Operations in :data:`SEED_FORM` are sent as Arize's page writes them, their input
+inline, because the names of their input types are guesses.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-import re
 from importlib import resources
 
-__all__ = ["NON_IDEMPOTENT", "Operation", "fragment_names", "load", "load_fragment", "names"]
+__all__ = ["NON_IDEMPOTENT", "SEED_FORM", "Operation", "fragment_names", "load", "load_fragment", "names"]
 
 _SUFFIX = ".graphql"
 _FRAGMENT_DIR = "fragments"
-_COMMENT_RE = re.compile(r"#[^\n\r]*")
-_SPREAD_RE = re.compile(r"\.\.\.\s*(?!on\b)([_A-Za-z][_0-9A-Za-z]*)")
+_BATCHED_DIR = "batched"
 
 
 class Operation(enum.StrEnum):
@@ -102,9 +85,32 @@ def _read_dir(*parts: str) -> dict[str, str]:
     }
 
 
+#: Operations sent in the seed's form (input written inline): their input type names are guesses.
+SEED_FORM: frozenset[str] = frozenset(
+    {
+        Operation.CREATE_TRIGGERED_ONGOING_TABLE_IMPORT_JOB,
+        Operation.CREATE_TRIGGERED_ONGOING_TABLE_RUN,
+        Operation.PAUSE_TABLE_IMPORT_JOB,
+        Operation.START_TABLE_IMPORT_JOB,
+        Operation.DELETE_TABLE_IMPORT_JOB,
+        Operation.UPDATE_TABLE_INGESTION_PARAMETERS,
+        Operation.UPDATE_FILE_IMPORT_JOB,
+        Operation.PAUSE_FILE_IMPORT_JOB,
+        Operation.START_FILE_IMPORT_JOB,
+        Operation.DELETE_FILE_IMPORT_JOB,
+    }
+)
+
+
 @functools.cache
 def _operations() -> dict[str, str]:
     return _read_dir()
+
+
+@functools.cache
+def _documents() -> dict[str, str]:
+    """Operations and batched read templates."""
+    return {**_read_dir(), **_read_dir(_BATCHED_DIR)}
 
 
 @functools.cache
@@ -123,7 +129,16 @@ def fragment_names() -> list[str]:
 
 
 def _spreads(text: str) -> list[str]:
-    return _SPREAD_RE.findall(_COMMENT_RE.sub("", text))
+    from graphql import FragmentSpreadNode, Visitor, parse, visit
+
+    found: list[str] = []
+
+    class _Collect(Visitor):
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> None:
+            found.append(node.name.value)
+
+    visit(parse(text, no_location=True), _Collect())
+    return found
 
 
 def load_fragment(name: str) -> str:
@@ -140,7 +155,7 @@ def load(name: str) -> str:
 
     Raises ``KeyError`` listing the known names when ``name`` is unknown.
     """
-    operations = _operations()
+    operations = _documents()
     if name not in operations:
         raise KeyError(f"unknown GraphQL operation {name!r}; known: {', '.join(names())}")
     text = operations[str(name)]

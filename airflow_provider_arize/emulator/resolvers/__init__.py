@@ -14,6 +14,7 @@ from ariadne import SchemaBindable
 from . import file, objects, query, table
 
 
-def bindables() -> list[SchemaBindable]:
-    """Every ariadne bindable the schema needs."""
-    return [*query.bindables(), *objects.bindables(), table.mutation, file.mutation]
+def bindables(upper_enums: bool = False) -> list[SchemaBindable]:
+    """Every ariadne bindable the schema needs; with ``upper_enums``, ``validationStatus`` upper-case."""
+    extra = objects.upper_case_bindables() if upper_enums else []
+    return [*query.bindables(), *objects.bindables(), table.mutation, file.mutation, *extra]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import InterfaceType, ObjectType, SchemaBindable
+from graphql import GraphQLEnumType, get_named_type
 
 from airflow_provider_arize.emulator.clock import to_rfc3339
 from airflow_provider_arize.emulator.ids import to_global_id
@@ -132,6 +133,22 @@ def _queries(job: dict[str, Any], info: Info, **kwargs: Any) -> dict[str, Any]:
     result = connection(queries, has_next, after is not None, lambda q: q.id, query_object)
     result["totalCount"] = ctx.store.runs.count_queries(job["pk"])
     return result
+
+
+def _upper_status(result: dict[str, Any], info: Info) -> Any:
+    """``validationStatus`` upper-cased, unless the schema serves it as an enum (that maps it itself)."""
+    value = result.get("validationStatus")
+    if isinstance(get_named_type(info.return_type), GraphQLEnumType) or not isinstance(value, str):
+        return value
+    return value.upper()
+
+
+def upper_case_bindables() -> list[SchemaBindable]:
+    """Resolvers of an ``upper_enums`` profile: ``validationStatus`` as ``SUCCESS`` / ``FAILURE``."""
+    types = [ObjectType("TableValidationResult"), ObjectType("FileValidationResult")]
+    for t in types:
+        t.set_field("validationStatus", _upper_status)
+    return list(types)
 
 
 def bindables() -> list[SchemaBindable]:
