@@ -21,6 +21,7 @@ Operational contract:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -132,13 +133,22 @@ class ArizeClient:
             return job.job_id
         return job.id
 
-    def _mutate(self, name: str, job: ImportJob, variables: dict[str, Any], *, wrap: bool = True) -> None:
+    def _mutate(
+        self,
+        name: str,
+        job: ImportJob,
+        variables: dict[str, Any],
+        *,
+        wrap: bool = True,
+        idempotent: bool = True,
+    ) -> None:
         """Send a mutation on ``job``; with ``job_id_form="auto"``, try the other id form once when the
-        host does not find the job by the first (and remember the form that worked for the host)."""
+        host does not find the job by the first (and remember the form that worked for the host). A "not
+        found" proves nothing ran, so this holds for a trigger too."""
 
         def send() -> None:
             body = {"jobId": self._input_ref(job), **variables}
-            self._run(name, {"input": body} if wrap else body)
+            self._run(name, {"input": body} if wrap else body, idempotent=idempotent)
 
         try:
             send()
@@ -457,10 +467,9 @@ class ArizeClient:
                 existing.query_id,
             )
             return TriggerResult(window, triggered=False, query=existing, job=job)
-        variables = {"input": {"jobId": self._input_ref(job), **window.to_input()}}
         for attempt in range(1, AMBIGUOUS_CREATE_ATTEMPTS + 1):
             try:
-                self._run("CreateTriggeredOngoingTableRun", variables, idempotent=False)
+                self._mutate("CreateTriggeredOngoingTableRun", job, window.to_input(), idempotent=False)
             except ArizeAmbiguousMutationError as exc:
                 log.warning(
                     "trigger of window %s may or may not have committed (%s); looking it up", window, exc
@@ -493,14 +502,19 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
 
 
+_NOT_FOUND_TEXT = re.compile(r"not found|\bno \w+ found\b|does not exist|no such|unknown job", re.IGNORECASE)
+
+
 def _not_found(exc: ArizeAPIError) -> bool:
-    text = str(exc).lower()
-    return (
-        isinstance(exc, ArizeNotFoundError)
-        or "not found" in text
-        or "does not exist" in text
-        or "no such" in text
-    )
+    """Whether Arize's answer says the job it was given does not exist."""
+    if isinstance(exc, ArizeNotFoundError):
+        return True
+    for error in exc.errors or ():
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        code = extensions.get("code") if isinstance(extensions, dict) else None
+        if isinstance(code, str) and "NOT_FOUND" in code.upper():
+            return True
+    return bool(_NOT_FOUND_TEXT.search(str(exc)))
 
 
 def _check_parameters(job: ImportJob, sent: TableIngestionParameters) -> None:

@@ -47,7 +47,9 @@ class Profile:
     ``removed``: optional names (``"Type.field"``, ``"Type.field(arg)"``) it does not serve;
     ``introspection``: ``__schema`` / ``__type`` are answered; ``upper_enums``: ``JobStatus`` values and
     ``validationStatus`` strings are upper-case; ``max_complexity``: the per-request cost limit
-    (``None``: Arize's 1000); ``sdl_path``: serve this schema dump instead of ``arize.graphql``.
+    (``None``: Arize's 1000); ``sdl_path``: serve this schema dump instead of ``arize.graphql``;
+    ``job_id_form``: the only ``jobId`` form mutation inputs accept (``"global"`` or ``"short"``; ``None``:
+    both), the other answered "not found".
     """
 
     name: str
@@ -56,6 +58,7 @@ class Profile:
     upper_enums: bool = False
     max_complexity: int | None = None
     sdl_path: Path | None = None
+    job_id_form: str | None = None
     about: str = field(default="", compare=False)
 
     @property
@@ -142,6 +145,7 @@ PROFILES: dict[str, Profile] = {
         Profile("no-introspection", introspection=False, about="__schema and __type refused"),
         Profile("upper-enums", upper_enums=True, about="JobStatus and validationStatus upper-case"),
         Profile("low-complexity", max_complexity=300, about="complexity limit 300 instead of 1000"),
+        Profile("short-ids", job_id_form="short", about="mutations find jobs by the short jobId only"),
     )
 }
 
@@ -193,5 +197,6 @@ def get_profile(spec: str | Profile | None = None) -> Profile:
         upper_enums=any(p.upper_enums for p in profiles),
         max_complexity=min(limits) if limits else None,
         sdl_path=next(iter(paths), None),
+        job_id_form=next((p.job_id_form for p in profiles if p.job_id_form), None),
         about=" + ".join(p.about for p in profiles),
     )

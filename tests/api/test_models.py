@@ -195,3 +195,31 @@ def test_job_record_coerces_ids_and_timestamps() -> None:
 
 def _bq() -> dict[str, str]:
     return {"project_id": "p", "dataset": "d", "table_name": "t"}
+
+
+def test_windows_are_sent_in_whole_seconds_and_matched_to_the_second() -> None:
+    from airflow_provider_arize.api.models import QueryWindow
+    from airflow_provider_arize.api.models.windows import parse_api_timestamp
+
+    window = QueryWindow.of("2026-03-01T09:00:00.750000+00:00", "2026-03-01T10:00:00.250000Z")
+    assert window.to_input() == {"queryStart": "2026-03-01T09:00:00Z", "queryEnd": "2026-03-01T10:00:00Z"}
+    reported = [parse_api_timestamp(v) for v in ("2026-03-01 09:00:00.000", "1772359200000")]
+    assert window.matches(*reported)  # another format, epoch milliseconds: the same window
+    assert not window.matches(reported[0], parse_api_timestamp("2026-03-01T10:00:01Z"))
+    assert not window.matches(None, reported[1])
+
+
+def test_enum_values_are_read_whatever_their_case() -> None:
+    from airflow_provider_arize.api.models import ImportJob
+
+    job = ImportJob.from_output(
+        "table",
+        {
+            "id": "x",
+            "jobStatus": "INACTIVE",
+            "modelType": "SCORE_CATEGORICAL",
+            "modelEnvironmentName": "Production",
+        },
+    )
+    assert job.is_paused and job.model_type == "score_categorical" and job.environment == "production"
+    assert job.queries_pending is None  # not served: unknown, not zero

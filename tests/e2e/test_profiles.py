@@ -4,7 +4,7 @@ Each profile serves the API one way its unknowns may fall (``emulator/profiles.p
 Arize's pages show, ingestion parameters in one unit or the other, no listing search or paging, no
 introspection, upper-case enum values, a lower complexity limit... Per profile, the table lifecycle DAG
 (dry run, create, update parameters, pause, update schema, resume, delete), the event-based Snowflake DAG
-(its window wait deferred to the triggerer, or poked, in turn) and the S3 daily-files DAG (file jobs and
+(one window's wait deferred to the triggerer, the next one's poked) and the S3 daily-files DAG (file jobs and
 their ingestion wait) must succeed, and the client must have sent at most one discovery request.
 The ``full`` profile is ``test_example_dags.py``'s.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ PROFILES = [
     "no-introspection",
     "upper-enums",
     "low-complexity",
+    "short-ids",
 ]
 
 
@@ -96,14 +97,17 @@ def test_every_example_dag_succeeds_on_this_variant_of_the_api(
     assert job["ingestion"]["rowLimit"] == 250000 and job["ingestion"]["refreshIntervalMinutes"] == 30
     assert job["schema"]["tags"] == "label_"
 
-    # the event-based window: its wait deferred or poked (in turn, by profile)
-    deferrable = PROFILES.index(arize_emulator.profile.name) % 2 == 0
-    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
-    event = run_dag(load_dag(DAGS / "example_arize_snowflake_event_load.py"), logical_date=LOGICAL_DATE)
-    assert event.succeeded, event.render()
+    # event-based windows: one hour's wait deferred to the triggerer, the next hour's poked
+    event_dag = load_dag(DAGS / "example_arize_snowflake_event_load.py")
+    for hour, deferrable in ((0, True), (1, False)):
+        monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+        event = run_dag(event_dag, logical_date=LOGICAL_DATE + timedelta(hours=hour))
+        assert event.succeeded, event.render()
     (triggered,) = [j for j in admin.jobs() if j.get("triggered")]
-    (query,) = triggered["queries"]
-    assert (query["status"], query["records_processed_count"]) == ("succeeded", ROWS_IN_WINDOW)
+    assert [(q["status"], q["records_processed_count"]) for q in triggered["queries"]] == [
+        ("succeeded", ROWS_IN_WINDOW),
+        ("succeeded", ROWS_IN_WINDOW + 1),
+    ]
 
     # file jobs and their ingestion wait
     bucket, s3 = env["bucket"], fake_s3.client()

@@ -31,6 +31,11 @@ def _int(value: object) -> int:
     return 0
 
 
+def _lower(value: object) -> str | None:
+    """An enum value as the provider spells it (Arize may upper-case its enums' values)."""
+    return str(value).lower() if value is not None else None
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     """A dry run's or create's ``validationResult``. ``passed`` follows :func:`is_validation_success`."""
@@ -153,8 +158,8 @@ class ImportJob:
             job_id=str(job_id) if job_id is not None else None,
             job_status=str(data["jobStatus"]).lower() if data.get("jobStatus") is not None else None,
             model_name=data.get("modelName"),
-            model_type=data.get("modelType"),
-            environment=data.get("modelEnvironmentName"),
+            model_type=_lower(data.get("modelType")),
+            environment=_lower(data.get("modelEnvironmentName")),
             model_version=data.get("modelVersion"),
             created_at=parse_api_timestamp(data.get("createdAt")),
             schema=ModelSchema.from_output(schema) if isinstance(schema, Mapping) else None,

@@ -55,14 +55,18 @@ def parse_api_timestamp(value: object) -> datetime | None:
 
 @dataclass(frozen=True)
 class QueryWindow:
-    """A half-open window ``[start, end)`` of change timestamps, in UTC."""
+    """A half-open window ``[start, end)`` of change timestamps, in UTC, in whole seconds.
+
+    Bounds are floored to the second (adjacent windows stay adjacent), so a server that keeps only
+    seconds reports the window as sent; a reported window is matched to the second, whatever its format.
+    """
 
     start: datetime
     end: datetime
 
     def __post_init__(self) -> None:
-        start = to_utc("queryStart", self.start)
-        end = to_utc("queryEnd", self.end)
+        start = to_utc("queryStart", self.start).replace(microsecond=0)
+        end = to_utc("queryEnd", self.end).replace(microsecond=0)
         if start >= end:
             raise ArizeConfigError(
                 f"queryStart must be before queryEnd; got {format_utc(start)} >= {format_utc(end)} "
@@ -82,8 +86,10 @@ class QueryWindow:
         return {"queryStart": format_utc(self.start), "queryEnd": format_utc(self.end)}
 
     def matches(self, start: datetime | None, end: datetime | None) -> bool:
-        """Whether a reported query window is this window (compared as parsed instants)."""
-        return start == self.start and end == self.end
+        """Whether a reported query window is this window (parsed instants, compared to the second)."""
+        if start is None or end is None:
+            return False
+        return start.replace(microsecond=0) == self.start and end.replace(microsecond=0) == self.end
 
     def __str__(self) -> str:
         return f"[{format_utc(self.start)}, {format_utc(self.end)})"

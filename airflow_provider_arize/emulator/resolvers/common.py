@@ -85,6 +85,9 @@ def load_job(ctx: RequestContext, job_id: str, kind: str) -> JobRecord:
     cannot see.
     """
     type_name = JOB_TYPE_NAMES[kind]
+    form = ctx.state.profile.job_id_form
+    if form is not None and str(job_id).strip().isdigit() != (form == "short"):
+        raise ApiError(f"No {type_name} found for jobId '{job_id}'", code="NOT_FOUND")
     number = parse_typed_id(job_id, type_name)
     job = ctx.store.get_job(number)
     if job is None or job.kind != kind or not can_see_space(ctx, job.space_id):
