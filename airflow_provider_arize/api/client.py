@@ -24,7 +24,6 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from airflow_provider_arize.api import constants, requests
@@ -32,8 +31,10 @@ from airflow_provider_arize.api.errors import (
     ArizeAmbiguousMutationError,
     ArizeAPIError,
     ArizeConfigError,
+    ArizeDuplicateRunError,
     ArizeNotFoundError,
     ArizeResponseError,
+    ArizeTransientError,
     ArizeValidationError,
 )
 from airflow_provider_arize.api.models import (
@@ -58,7 +59,8 @@ JobIdForm = Literal["global", "short", "auto"]
 StatusAction = Literal["pause", "resume", "delete"]
 #: How many times an ambiguous create or trigger is looked up and re-sent before giving up.
 AMBIGUOUS_CREATE_ATTEMPTS = 3
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: How many times a racer tries to delete the duplicate job it created.
+RACE_DELETE_ATTEMPTS = 3
 _TARGET_STATUS = {
     "pause": constants.JOB_STATUS_INACTIVE,
     "resume": constants.JOB_STATUS_ACTIVE,
@@ -227,9 +229,10 @@ class ArizeClient:
                     return job.id
         raise ArizeNotFoundError(f"no {job_type} import job with jobId {short_id} in space {self.space_id}")
 
-    def find_job(self, job_type: JobType, identity: tuple[str, ...]) -> ImportJob | None:
-        """The newest non-deleted job whose identity equals ``identity`` (see the specs' ``identity``), on
-        the parts of it the host's listing shows (the log names the parts it could not compare)."""
+    def find_jobs(self, job_type: JobType, identity: tuple[str, ...]) -> list[ImportJob]:
+        """Every live job whose identity equals ``identity`` (see the specs' ``identity``), survivor first
+        (:func:`survivor_order`), compared on the parts of it the host's listing shows (the log names the
+        parts it could not compare)."""
         jobs = [j for j in self.iter_jobs(job_type) if not j.is_deleted]
         fields = _IDENTITY_FIELDS[job_type]
         shown = [self.sender.shape.has(f"{requests.TYPENAME[job_type]}.{f}") for f in fields]
@@ -246,7 +249,23 @@ class ArizeClient:
             for j in jobs
             if all(a == b for a, b, s in zip(_normal(_identity(j)), wanted, shown, strict=True) if s)
         ]
-        return max(matches, key=lambda j: (j.created_at or _EPOCH, j.id), default=None)
+        return sorted(matches, key=survivor_order)
+
+    def find_job(self, job_type: JobType, identity: tuple[str, ...]) -> ImportJob | None:
+        """The job to use for ``identity``: the survivor of :meth:`find_jobs`. When several exist (a racer
+        was killed between its create and its check), the log names them all: the provider cannot know
+        whose the others are, so it deletes none."""
+        matches = self.find_jobs(job_type, identity)
+        if len(matches) > 1:
+            log.error(
+                "%d live %s import jobs have this identity: %s. Using the oldest, %s; the others were "
+                "probably left by an interrupted task: delete them in Arize if nobody else uses them",
+                len(matches),
+                job_type,
+                ", ".join(f"{j.id} (jobId {j.job_id})" for j in matches),
+                matches[0].id,
+            )
+        return matches[0] if matches else None
 
     # -- creating jobs -------------------------------------------------------------------------------
     def dry_run_table_job(self, spec: TableImportJobSpec) -> ValidationResult:
@@ -323,7 +342,7 @@ class ArizeClient:
                 found = self.find_job(job_type, identity)
                 if found is not None:
                     log.info("the interrupted create did commit: job %s (jobId %s)", found.id, found.job_id)
-                    return CreateResult(found, created=True)
+                    return CreateResult(found, created=True)  # the survivor: this task's or a racer's
                 if attempt == AMBIGUOUS_CREATE_ATTEMPTS:
                     raise
                 continue
@@ -350,8 +369,42 @@ class ArizeClient:
             if not job.job_status or job.job_id is None:
                 job = self.get_job(job_type, job.id)  # the payload selected too little; read it back
             log.info("created %s import job %s (jobId %s)", job_type, job.id, job.job_id)
-            return CreateResult(job, created=True, validation=validation)
+            return self._settle_race(
+                job_type, identity, CreateResult(job, created=True, validation=validation)
+            )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _settle_race(self, job_type: JobType, identity: tuple[str, ...], mine: CreateResult) -> CreateResult:
+        """After a create, read the identity back: when another task created a job for it at the same time,
+        every racer keeps the same survivor (:func:`survivor_order`), and one that created a loser deletes
+        it before anything uses it. A job someone else created is never deleted."""
+        matches = self.find_jobs(job_type, identity)
+        survivor = matches[0] if matches else mine.job
+        if survivor.id == mine.job.id:
+            return mine
+        log.warning(
+            "another task created %s import job %s (jobId %s) for this identity at the same time; deleting "
+            "the one this task created, %s (jobId %s), and using %s",
+            job_type,
+            survivor.id,
+            survivor.job_id,
+            mine.job.id,
+            mine.job.job_id,
+            survivor.id,
+        )
+        for attempt in range(1, RACE_DELETE_ATTEMPTS + 1):
+            try:
+                self.set_status(job_type, mine.job.id, "delete")
+                break
+            except ArizeTransientError:
+                if attempt == RACE_DELETE_ATTEMPTS:
+                    raise ArizeAPIError(
+                        f"{job_type} import jobs {survivor.id} and {mine.job.id} have one identity and the "
+                        f"duplicate this task created ({mine.job.id}) could not be deleted: delete it in "
+                        "Arize",
+                        operation_name=requests.STATUS_MUTATION[(job_type, "delete")],
+                    ) from None
+        return CreateResult(survivor, created=False)
 
     # -- changing jobs -------------------------------------------------------------------------------
     def set_status(self, job_type: JobType, ref: str, action: StatusAction) -> StatusChange:
@@ -424,6 +477,7 @@ class ArizeClient:
         }
         self._mutate("UpdateTableImportJob", job, variables, wrap=False)
         after = self.get_job("table", job.id)
+        _check_schema(after, schema, "UpdateTableImportJob")
         if not merged.is_empty():
             _check_parameters(after, merged)
         return after
@@ -434,7 +488,9 @@ class ArizeClient:
         if job.model_type:
             schema.validate_for(job.model_type, "file")
         self._mutate("UpdateFileImportJob", job, {"schema": schema.to_input()})
-        return self.get_job("file", job.id)
+        after = self.get_job("file", job.id)
+        _check_schema(after, schema, "UpdateFileImportJob")
+        return after
 
     # -- table runs ----------------------------------------------------------------------------------
     def list_table_queries(self, ref: str) -> list[TableRunQuery]:
@@ -458,7 +514,7 @@ class ArizeClient:
         job = self.get_job("table", ref)
         if not job.is_active:
             raise ArizeAPIError(f"cannot trigger a run of table import job {job.id}: it is {job.job_status}")
-        existing = self.find_table_run(job.id, window)
+        existing = self._single_run(job.id, window)
         if existing is not None:
             log.info(
                 "window %s of job %s was already triggered (query %s); not triggering again",
@@ -481,8 +537,22 @@ class ArizeClient:
                     raise
                 continue
             log.info("triggered window %s of table import job %s", window, job.id)
-            return TriggerResult(window, triggered=True, query=self.find_table_run(job.id, window), job=job)
+            return TriggerResult(window, triggered=True, query=self._single_run(job.id, window), job=job)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _single_run(self, job_id: str, window: QueryWindow) -> TableRunQuery | None:
+        """The one query of ``window``; two or more (another task triggered the same window at the same
+        time: two DAGs on one job) raise :class:`ArizeDuplicateRunError` naming them all."""
+        same = [q for q in self.list_table_queries(job_id) if window.matches(q.window_start, q.window_end)]
+        if len(same) > 1:
+            raise ArizeDuplicateRunError(
+                f"window {window} of table import job {job_id} has {len(same)} queries "
+                f"({', '.join(str(q.query_id) for q in same)}): another task triggered the same window at "
+                "the same time. Its rows may be ingested more than once; let one task (one DAG) trigger "
+                "each job's windows",
+                queries=same,
+            )
+        return same[0] if same else None
 
 
 #: The listed fields a job's identity is made of, in :func:`_identity`'s order.
@@ -517,6 +587,20 @@ def _not_found(exc: ArizeAPIError) -> bool:
     return bool(_NOT_FOUND_TEXT.search(str(exc)))
 
 
+def _check_schema(job: ImportJob, sent: ModelSchema, operation: str) -> None:
+    """Raise when a column the job reports differs from the one sent (columns not reported: not compared)."""
+    if job.schema is None:
+        return
+    got = job.schema.to_input()
+    for key, want in sent.to_input().items():
+        if isinstance(want, str) and isinstance(got.get(key), str) and got[key] != want:
+            raise ArizeAPIError(
+                f"Arize accepted the schema of {job.job_type} import job {job.id} but reports {key} "
+                f"{got[key]!r}, not {want!r}",
+                operation_name=operation,
+            )
+
+
 def _check_parameters(job: ImportJob, sent: TableIngestionParameters) -> None:
     """Raise when the parameters read back differ from those sent (unknown ones are not compared)."""
     got = job.ingestion_parameters
@@ -530,6 +614,15 @@ def _check_parameters(job: ImportJob, sent: TableIngestionParameters) -> None:
                 f"{have}, not {want}",
                 operation_name="UpdateTableIngestionParameters",
             )
+
+
+def survivor_order(job: ImportJob) -> tuple[int, float, str]:
+    """The order in which jobs of one identity are kept: the oldest first, by short ``jobId`` (Arize
+    numbers jobs in creation order), then ``createdAt``, then the global id, so every task that reads the
+    same listing picks the same survivor."""
+    number = int(job.job_id) if job.job_id and job.job_id.isdigit() else 2**63
+    created = job.created_at.timestamp() if job.created_at else float("inf")
+    return (number, created, job.id)
 
 
 def _identity(job: ImportJob) -> tuple[str | None, ...]:

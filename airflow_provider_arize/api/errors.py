@@ -32,10 +32,12 @@ __all__ = [
     "ArizeAmbiguousMutationError",
     "ArizeAuthError",
     "ArizeConfigError",
+    "ArizeDuplicateRunError",
     "ArizeError",
     "ArizeNotFoundError",
     "ArizeRateLimitError",
     "ArizeResponseError",
+    "ArizeRunFailedError",
     "ArizeTransientError",
     "ArizeValidationError",
     "format_graphql_errors",
@@ -223,6 +225,15 @@ class ArizeValidationError(ArizeAPIError):
         raw = getattr(validation_result, "__dict__", None)
         super().__init__(message, operation_name=operation_name, validation_result=raw)
         self.validation = validation_result
+
+
+class ArizeDuplicateRunError(ArizeAPIError):
+    """A window of a table job has more than one query: two tasks triggered it at the same time. Not
+    retried: a retry would find the same two queries. ``queries`` holds them."""
+
+    def __init__(self, message: str, *, queries: Sequence[Any] = ()) -> None:
+        super().__init__(message, operation_name="CreateTriggeredOngoingTableRun")
+        self.queries = list(queries)
 
 
 class ArizeRunFailedError(ArizeError):

@@ -12,6 +12,7 @@ If the emulator was started with an admin token, every admin call needs the head
 * ``GET|PUT|DELETE /faults`` -> the fault config (see :mod:`.faults`) plus ``remaining_script``
 * ``PUT  /rate-limits {"queries_per_minute", "mutations_per_minute", "enabled"}`` -> the limits; resets
   the recorded calls of every key
+* ``GET|PUT|DELETE /rendezvous {"operation", "parties", "timeout"}`` -> racers held until all arrive
 * ``PUT  /options {"strict_state_changes", "accept_legacy_model_types", "hold_queries"}`` -> the options
 * ``GET  /stats`` (shape in :mod:`.stats`), ``POST /stats/reset``
 * ``GET  /jobs`` -> ``{"jobs": [...]}``: every job of every space, with its queries (status, counts,
@@ -163,6 +164,14 @@ async def options(request: Request, state: EmulatorState) -> Any:
     return state.options.to_json()
 
 
+async def rendezvous(request: Request, state: EmulatorState) -> Any:
+    if request.method == "DELETE":
+        return state.rendezvous.configure(None)
+    if request.method == "PUT":
+        return state.rendezvous.configure(await _json(request))
+    return state.rendezvous.to_json()
+
+
 async def stats(request: Request, state: EmulatorState) -> Any:
     if request.method == "POST":
         state.stats.reset()
@@ -234,6 +243,7 @@ routes = [
     Route("/faults", _guard(faults), methods=["GET", "PUT", "DELETE"]),
     Route("/rate-limits", _guard(rate_limits), methods=["PUT"]),
     Route("/options", _guard(options), methods=["GET", "PUT"]),
+    Route("/rendezvous", _guard(rendezvous), methods=["GET", "PUT", "DELETE"]),
     Route("/stats", _guard(stats), methods=["GET"]),
     Route("/stats/reset", _guard(stats), methods=["POST"]),
     Route("/jobs", _guard(jobs), methods=["GET"]),

@@ -167,6 +167,7 @@ async def graphql_post(request: Request) -> Response:
             **{"Retry-After": str(wait)},
         )
 
+    await state.rendezvous.meet(name)
     if parse_error is not None or document is None:
         message = parse_error.formatted if parse_error else {"message": "unparsable document"}
         return JSONResponse({"errors": [message]}, status_code=400)

@@ -14,6 +14,7 @@ from .faults import FaultInjector
 from .profiles import FULL, Profile
 from .ratelimit import RateLimiter
 from .records import KeyRecord
+from .rendezvous import Rendezvous
 from .stats import Stats
 from .store import Store
 from .warehouses import WarehouseRegistry
@@ -124,6 +125,8 @@ class EmulatorState:
     max_file_bytes: int = MAX_FILE_BYTES
     #: the API variant served (:mod:`.profiles`): its schema is ``schema``
     profile: Profile = FULL
+    #: racers held until they all arrive (``PUT /_emulator/rendezvous``; :mod:`.rendezvous`)
+    rendezvous: Rendezvous = field(default_factory=Rendezvous)
 
 
 @dataclass

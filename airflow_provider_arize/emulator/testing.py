@@ -144,6 +144,17 @@ class EmulatorAdmin:
     def stats(self) -> dict[str, Any]:
         return dict(self._call("GET", "/stats"))
 
+    def set_rendezvous(
+        self, operation: str | None, parties: int = 2, timeout: float = 10.0
+    ) -> dict[str, Any]:
+        """Hold the first ``parties`` requests of ``operation`` until all have arrived (see
+        :mod:`.rendezvous`); ``None`` clears it."""
+        if operation is None:
+            return dict(self._call("DELETE", "/rendezvous"))
+        return dict(
+            self._call("PUT", "/rendezvous", {"operation": operation, "parties": parties, "timeout": timeout})
+        )
+
     def reset_stats(self) -> dict[str, Any]:
         return dict(self._call("POST", "/stats/reset"))
 

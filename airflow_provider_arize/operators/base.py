@@ -68,6 +68,7 @@ NOT_RETRYABLE = [
     "airflow_provider_arize.api.errors.ArizeAuthError",
     "airflow_provider_arize.api.errors.ArizeNotFoundError",
     "airflow_provider_arize.api.errors.ArizeRunFailedError",
+    "airflow_provider_arize.api.errors.ArizeDuplicateRunError",
     "airflow_provider_arize.hooks.warehouses.errors.ArizeReconcileError",
 ]
 

@@ -109,6 +109,12 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
     :param max_consecutive_errors: transient errors in a row tolerated while waiting (default 3).
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
 
+    ``max_active_tis_per_dag`` defaults to 1: overlapping runs of one DAG (a hand-triggered run beside the
+    scheduled one, a backfill) trigger their windows one at a time, so a run whose window another run
+    already triggered finds that query and waits on it. Pass ``max_active_tis_per_dag=None`` to let runs
+    of different windows trigger side by side. Two DAGs triggering the same window of one job can still
+    race: then the task that sees two queries fails with ``ArizeDuplicateRunError`` naming both.
+
     Pushes ``arize_job_id``, ``arize_short_job_id``, ``arize_job_url`` and ``arize_window`` to XCom;
     returns ``{"job_id", "window_start", "window_end", "triggered", "query_id",
     "records_processed_count"}``.
@@ -129,6 +135,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("max_active_tis_per_dag", 1)
         super().__init__(**kwargs)
         self.job_id = job_id
         self.window_start = window_start
