@@ -13,35 +13,15 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_arize.api.client import ArizeClient, CreateResult
+from airflow_provider_arize.api.client import CreateResult
 from airflow_provider_arize.api.errors import ArizeDuplicateRunError
 from airflow_provider_arize.api.models import (
-    ModelSchema,
-    ModelTarget,
     QueryWindow,
-    TriggeredTableImportJobSpec,
 )
-from airflow_provider_arize.api.models.tables import SnowflakeTableConfig
-from airflow_provider_arize.api.transport import GraphQLTransport, TransportConfig
+
+from .helpers import client, triggered_spec
 
 WINDOW = QueryWindow(datetime(2026, 3, 1, 9, tzinfo=UTC), datetime(2026, 3, 1, 10, tzinfo=UTC))
-
-
-def client(emulator: Any) -> ArizeClient:
-    transport = GraphQLTransport(TransportConfig(endpoint=emulator.url, api_key=emulator.api_key))
-    return ArizeClient(transport, space_id=emulator.space_id)
-
-
-def spec(space_id: str) -> TriggeredTableImportJobSpec:
-    return TriggeredTableImportJobSpec(
-        target=ModelTarget(
-            space_id=space_id, model_name="churn", model_type="score_categorical", environment="production"
-        ),
-        table=SnowflakeTableConfig(account_id="acct", database="DB", schema="S", table_name="T"),
-        schema=ModelSchema.from_value(
-            {"predictionId": "ID", "predictionLabel": "P", "timestamp": "TS", "changeTimestamp": "C"}
-        ),
-    )
 
 
 def live_jobs(emulator: Any) -> list[dict[str, Any]]:
@@ -62,7 +42,9 @@ def test_racing_creates_end_with_one_job_that_every_racer_reports(
     with ThreadPoolExecutor(racers) as pool:
         results: list[CreateResult] = list(
             pool.map(
-                lambda _: client(arize_emulator).create_triggered_table_job(spec(arize_emulator.space_id)),
+                lambda _: client(arize_emulator).create_triggered_table_job(
+                    triggered_spec(arize_emulator.space_id)
+                ),
                 range(racers),
             )
         )
@@ -80,11 +62,11 @@ def test_a_duplicate_left_by_a_killed_racer_is_reported_naming_both_and_the_olde
     racer = client(arize_emulator)
     racer._settle_race = lambda _t, _i, mine: mine  # type: ignore[method-assign]  # killed before its check
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(racer.create_triggered_table_job, spec(arize_emulator.space_id))
-        second = pool.submit(racer.create_triggered_table_job, spec(arize_emulator.space_id))
+        first = pool.submit(racer.create_triggered_table_job, triggered_spec(arize_emulator.space_id))
+        second = pool.submit(racer.create_triggered_table_job, triggered_spec(arize_emulator.space_id))
         jobs = {first.result().job.job_id, second.result().job.job_id}
     assert len(live_jobs(arize_emulator)) == 2 and len(jobs) == 2  # the duplicate exists
-    again = client(arize_emulator).create_triggered_table_job(spec(arize_emulator.space_id))
+    again = client(arize_emulator).create_triggered_table_job(triggered_spec(arize_emulator.space_id))
     assert not again.created and again.job.job_id == min(jobs, key=int)
     assert "2 live table import jobs have this identity" in caplog.text
     assert all(j in caplog.text for j in (f"jobId {n}" for n in jobs))
@@ -93,7 +75,7 @@ def test_a_duplicate_left_by_a_killed_racer_is_reported_naming_both_and_the_olde
 
 def test_racing_triggers_of_one_window_fail_loudly_instead_of_succeeding_twice(arize_emulator: Any) -> None:
     arize_emulator.admin.set_options(hold_queries=True)  # no query finishes meanwhile
-    job = client(arize_emulator).create_triggered_table_job(spec(arize_emulator.space_id)).job
+    job = client(arize_emulator).create_triggered_table_job(triggered_spec(arize_emulator.space_id)).job
     arize_emulator.admin.set_rendezvous("ListTableImportJobQueries", parties=2)
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda _: _trigger(arize_emulator, job.id), range(2)))
@@ -107,7 +89,7 @@ def test_racing_triggers_of_one_window_fail_loudly_instead_of_succeeding_twice(a
 
 def test_a_trigger_after_another_finds_its_query_and_triggers_nothing(arize_emulator: Any) -> None:
     arize_emulator.admin.set_options(hold_queries=True)
-    job = client(arize_emulator).create_triggered_table_job(spec(arize_emulator.space_id)).job
+    job = client(arize_emulator).create_triggered_table_job(triggered_spec(arize_emulator.space_id)).job
     first = client(arize_emulator).trigger_table_run(job.id, WINDOW)
     second = client(arize_emulator).trigger_table_run(job.id, WINDOW)
     assert first.triggered and not second.triggered and second.query == first.query

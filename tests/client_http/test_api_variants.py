@@ -9,36 +9,15 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_arize.api.client import ArizeClient
 from airflow_provider_arize.api.errors import ArizeAPIError
 from airflow_provider_arize.api.models import (
-    ModelSchema,
-    ModelTarget,
     QueryWindow,
-    TriggeredTableImportJobSpec,
 )
-from airflow_provider_arize.api.models.tables import SnowflakeTableConfig
 from airflow_provider_arize.api.shape.host import forget_shapes
-from airflow_provider_arize.api.transport import GraphQLTransport, TransportConfig
+
+from .helpers import client, triggered_spec
 
 WINDOW = QueryWindow(datetime(2026, 3, 1, 9, tzinfo=UTC), datetime(2026, 3, 1, 10, tzinfo=UTC))
-
-
-def client(emulator: Any, form: str = "auto") -> ArizeClient:
-    transport = GraphQLTransport(TransportConfig(endpoint=emulator.url, api_key=emulator.api_key))
-    return ArizeClient(transport, space_id=emulator.space_id, job_id_form=form)  # type: ignore[arg-type]
-
-
-def spec(space_id: str) -> TriggeredTableImportJobSpec:
-    return TriggeredTableImportJobSpec(
-        target=ModelTarget(
-            space_id=space_id, model_name="m", model_type="score_categorical", environment="production"
-        ),
-        table=SnowflakeTableConfig(account_id="acct", database="DB", schema="S", table_name="T"),
-        schema=ModelSchema.from_value(
-            {"predictionId": "ID", "predictionLabel": "P", "timestamp": "TS", "changeTimestamp": "C"}
-        ),
-    )
 
 
 def test_auto_learns_the_short_form_on_the_first_trigger_and_triggers_once(
@@ -46,7 +25,7 @@ def test_auto_learns_the_short_form_on_the_first_trigger_and_triggers_once(
 ) -> None:
     forget_shapes()
     emulator = arize_emulator_factory("short-ids", run_workers=False)
-    job = client(emulator).create_triggered_table_job(spec(emulator.space_id)).job
+    job = client(emulator).create_triggered_table_job(triggered_spec(emulator.space_id)).job
     forget_shapes()  # a fresh process: the first mutation it sends is the trigger
     result = client(emulator).trigger_table_run(job.id, WINDOW)
     assert result.triggered
@@ -60,7 +39,7 @@ def test_auto_learns_the_short_form_on_the_first_trigger_and_triggers_once(
 def test_a_fixed_form_is_not_second_guessed(arize_emulator_factory: Any) -> None:
     forget_shapes()
     emulator = arize_emulator_factory("short-ids", run_workers=False)
-    job = client(emulator).create_triggered_table_job(spec(emulator.space_id)).job
+    job = client(emulator).create_triggered_table_job(triggered_spec(emulator.space_id)).job
     with pytest.raises(ArizeAPIError, match="found"):
         client(emulator, "global").set_status("table", job.id, "pause")
     assert client(emulator, "short").set_status("table", job.id, "pause").changed
@@ -72,11 +51,11 @@ def test_a_batch_the_host_finds_too_complex_is_split_not_failed(arize_emulator_f
 
     from airflow_provider_arize.api.async_client import AsyncArizeClient
     from airflow_provider_arize.api.batch_document import TABLE_JOB, alias, read
-    from airflow_provider_arize.api.transport import AsyncGraphQLTransport
+    from airflow_provider_arize.api.transport import AsyncGraphQLTransport, TransportConfig
 
     forget_shapes()
     emulator = arize_emulator_factory("low-complexity", run_workers=False)
-    job = client(emulator).create_triggered_table_job(spec(emulator.space_id)).job
+    job = client(emulator).create_triggered_table_job(triggered_spec(emulator.space_id)).job
     reads = [read(TABLE_JOB, id=job.id)] + [read(TABLE_JOB, id=f"VGFibGVJbXBvcnRKb2I6{i}") for i in range(59)]
     assert sum(r.cost for r in reads) > 300
 
