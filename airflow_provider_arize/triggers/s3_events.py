@@ -156,6 +156,14 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
 
     # -- one batch ---------------------------------------------------------------------------------------
 
+    async def on_kill(self) -> None:
+        """The watcher was stopped: say what happens to the messages it held."""
+        self.log.warning(
+            "S3 event watcher on %s stopped: messages it received but had not handed over are not deleted, "
+            "so SQS delivers them again once their visibility timeout ends; nothing was written to S3",
+            self.queue_url,
+        )
+
     async def receive(self, client: Any) -> list[dict[str, Any]]:
         """One long poll, then quick receives while messages keep coming, up to ``max_messages``."""
         messages: list[dict[str, Any]] = []

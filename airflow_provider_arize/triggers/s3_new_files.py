@@ -114,6 +114,16 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
             },
         )
 
+    async def on_kill(self) -> None:
+        """A user acted on the deferred task: say that nothing was written and what a retry reports."""
+        self.log.warning(
+            "Deferred look for new files under s3://%s/%s ended by a user action on its task: nothing was "
+            "written to S3 and the detection state was not advanced, so the files it had not reported yet "
+            "are reported again by the next try",
+            self.bucket,
+            self.prefix,
+        )
+
     async def run(self) -> AsyncIterator[TriggerEvent]:
         # One event, always: every path below yields exactly once and returns; cancellation
         # (a BaseException) is not caught, so a cancelled trigger yields nothing more.

@@ -229,45 +229,22 @@ def test_no_emulator_only_field_is_selected(name: str, schema: GraphQLSchema) ->
     assert hits == []
 
 
-def _estimated_cost(doc: DocumentNode) -> int:
-    """Conservative reading of Arize's "Resource Limitations" (the emulator's model too): every field
-    costs 1 plus its sub-selection, a connection (a field with ``first``) costs 1 plus ``first`` times
-    its whole sub-selection (``pageInfo`` and ``edges`` included), introspection fields are free. A
-    variable ``first`` is taken as MAX_PAGE_SIZE."""
-    fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
+def test_the_package_cost_function_gives_the_documented_example() -> None:
+    # Arize's "Resource Limitations" page: "monitors(first: 50)" selecting 5 fields costs 252.
+    from airflow_provider_arize.api.cost import document_cost
 
-    def walk(selection_set: SelectionSetNode | None) -> int:
-        if selection_set is None:
-            return 0
-        cost = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FragmentSpreadNode):
-                cost += walk(fragments[selection.name.value].selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                cost += walk(selection.selection_set)
-            elif isinstance(selection, FieldNode) and not selection.name.value.startswith("__"):
-                first = next((a.value for a in selection.arguments or () if a.name.value == "first"), None)
-                multiplier = 1
-                if first is not None:
-                    multiplier = int(getattr(first, "value", constants.MAX_PAGE_SIZE))
-                    if isinstance(first, VariableNode):
-                        multiplier = constants.MAX_PAGE_SIZE
-                cost += 1 + multiplier * walk(selection.selection_set)
-        return cost
-
-    ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
-    return max(1, walk(ops[0].selection_set))
-
-
-def test_cost_estimator_matches_the_documented_example() -> None:
-    # Arize's docs: "monitors(first: 50)" selecting 5 fields costs 252.
-    doc = parse("query Q { node(id: $id) { ... on Space { monitors(first: 50) { a b c d e } } } }")
-    assert _estimated_cost(doc) == 252
+    assert (
+        document_cost("query Q { node(id: $id) { ... on Space { monitors(first: 50) { a b c d e } } } }")
+        == 252
+    )
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_estimated_complexity_fits_a_50_node_page(name: str) -> None:
-    assert _estimated_cost(parse(operations.load(name))) <= constants.MAX_QUERY_COMPLEXITY
+def test_complexity_fits_a_50_node_page(name: str) -> None:
+    from airflow_provider_arize.api.cost import document_cost
+
+    first = {"first": constants.MAX_PAGE_SIZE}
+    assert document_cost(operations.load(name), first, name) <= constants.MAX_QUERY_COMPLEXITY
 
 
 def test_checks_catch_bad_documents(schema: GraphQLSchema) -> None:

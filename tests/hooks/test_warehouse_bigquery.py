@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -238,3 +238,48 @@ def test_location_is_passed_to_jobs(monkeypatch: pytest.MonkeyPatch, client: Fak
     wh.count_rows(CONFIG, "changed_at", WINDOW)
     assert client.queries[-1][2] == "EU"
     assert client.client_calls[-1] == {"project_id": "billing-proj", "location": "EU"}  # type: ignore[attr-defined]
+
+
+class DuckDBClient(FakeClient):
+    """The hook's SQL run for real: BigQuery's `quoting` and @parameters turned into DuckDB's, on a table
+    of the same name and column types (no BigQuery runs here; the SQL's meaning is what is checked)."""
+
+    def __init__(self) -> None:
+        import duckdb
+
+        super().__init__({"my-proj.ml.predictions": SCHEMA_FIELDS})
+        self.db = duckdb.connect()
+        self.db.execute('ATTACH \':memory:\' AS "my-proj"; CREATE SCHEMA "my-proj".ml')
+        self.db.execute(
+            'CREATE TABLE "my-proj".ml.predictions (changed_at TIMESTAMPTZ, changed_dt TIMESTAMP, '
+            "changed_day DATE, changed_epoch BIGINT)"
+        )
+
+    def query(self, sql: str, job_config: QueryJobConfig, location: str | None = None) -> FakeJob:
+        import re
+
+        self.queries.append((sql, job_config, location))
+        duck = re.sub(r"`((?:\\\\.|[^`])*)`", lambda m: '"' + m.group(1).replace('"', '""') + '"', sql)
+        duck = re.sub(r"@(\w+)", r"$\1", duck)
+        values = {p.name: p.value for p in job_config.query_parameters}
+        return FakeJob([tuple(row) for row in self.db.execute(duck, values).fetchall()])
+
+
+def test_the_row_count_sql_counts_the_half_open_window_when_run(
+    wh: BigQueryWarehouseHook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
+
+    duck = DuckDBClient()
+    monkeypatch.setattr(BigQueryHook, "get_client", lambda self, project_id=None, location=None: duck)
+    lo, hi = WINDOW.start, WINDOW.end  # [00:00, 01:30)
+    second = timedelta(seconds=1)
+    for at in (lo - second, lo, lo + second, hi - second, hi, hi + second):  # 3 inside
+        duck.db.execute(
+            'INSERT INTO "my-proj".ml.predictions VALUES ($1, $2, $3, $4)',
+            [at, at.replace(tzinfo=None), at.date(), int(at.timestamp())],
+        )
+    assert wh.count_rows(CONFIG, "changed_at", WINDOW) == 3
+    assert wh.count_rows(CONFIG, "changed_dt", WINDOW) == 3
+    assert wh.count_rows(CONFIG, "changed_epoch", WINDOW) == 3
+    assert wh.count_rows(CONFIG, "changed_day", WINDOW) == 5  # whole days: every row but the one before

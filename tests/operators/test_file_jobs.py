@@ -210,3 +210,14 @@ def test_validation_operator_skips_bad_files_keeps_good_ones(bucket: str, fake_s
         task_id="v2", bucket=bucket, files=files[:1], schema=PREDICTIONS_SCHEMA
     )
     assert [v["row_count"] for v in strict.execute(context())["valid"]] == [40]
+
+    # a mixed batch: the good files are kept (with their row counts), only the bad one is skipped
+    mixed = ArizeValidateFilesOperator(
+        task_id="v3", bucket=bucket, files=files, schema=PREDICTIONS_SCHEMA, on_invalid="skip"
+    )
+    result = mixed.execute(context())
+    assert [(v["key"], v["row_count"]) for v in result["valid"]] == [
+        (f"{PREFIX}{DAY}/part-0.parquet", 40),
+        (f"{PREFIX}{DAY}/broken.parquet", 3),
+    ]
+    assert [i["key"] for i in result["invalid"]] == [f"{PREFIX}{DAY}/truncated.parquet"]

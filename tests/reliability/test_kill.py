@@ -230,3 +230,32 @@ def test_each_killed_wait_says_what_it_leaves_in_arize(
     assert f"Deferred wait for window [{WINDOW[0]}, {WINDOW[1]}) of table import job {job_id} ended" in said
     assert "Arize was left as it was" in said
     assert [q["status"] for q in window_queries(arize_emulator, job_id)] == ["pending"]  # all left as it was
+
+
+def test_the_s3_triggers_say_what_a_kill_leaves(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from airflow_provider_arize.triggers.s3_events import ArizeS3EventsTrigger
+    from airflow_provider_arize.triggers.s3_new_files import ArizeS3NewFilesTrigger
+
+    caplog.set_level(logging.WARNING)
+    files = ArizeS3NewFilesTrigger(
+        aws_conn_id=None,
+        bucket="landing",
+        prefix="ctr/",
+        settle_seconds=30,
+        max_file_size=1024,
+        max_files=None,
+        deadline=time.time() + 60,
+        poll_interval=5,
+    )
+    asyncio.run(files.on_kill())
+    said = _said(caplog, capsys)
+    assert "Deferred look for new files under s3://landing/ctr/ ended by a user action" in said
+    assert "nothing was written to S3" in said and "reported again by the next try" in said
+
+    queue = "http://localhost/123/arize-events"
+    events = ArizeS3EventsTrigger(queue_url=queue, bucket="landing", prefix="ctr/")
+    asyncio.run(events.on_kill())
+    said = _said(caplog, capsys)
+    assert f"S3 event watcher on {queue} stopped" in said and "SQS delivers them again" in said

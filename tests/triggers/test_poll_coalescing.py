@@ -380,8 +380,10 @@ def test_pacing_holds_the_connection_to_its_budget_and_the_emulator_never_answer
     stats = arize_emulator.admin.stats()
     assert stats["rate_limited"] == 0 and "429" not in stats["requests"]["by_status"]
     sent = batched_requests(arize_emulator)
+    # the waits asked for a poll every 0.1 s (360 in all); the budget let at most this many through. How
+    # close to the budget the pace comes depends on the machine: that is proven on simulated time instead
+    # (test_poll_batching.py), not here against the wall clock.
     assert sent <= 10 + math.ceil(80 * elapsed / 60) + 1
-    assert sent >= 10 + int(80 * seconds / 60) - 2  # the budget, not the waits, set the pace
 
 
 # -- cancellation and cleanup ----------------------------------------------------------------------------
