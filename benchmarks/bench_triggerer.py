@@ -19,7 +19,12 @@ What is measured:
   settle (``failed``: the query fails, or the job is gone) through the run; the rest keep waiting and
   are cancelled at the end, as when a triggerer stops.
 * Not coalesced (``[arize] coalesce_trigger_polls = false``: one client per trigger, the table poll
-  reading the job and every query of it): ``--baseline-minutes`` of it (1), first, on the same jobs.
+  reading the job and every query of it): ``--baseline-minutes`` of it (2), first, on the same jobs.
+* The headline ratio is taken minute for minute: the medians of both runs over the same minutes (by
+  index from each run's start) after the ramp-up (a minute that begins before the last wait started is
+  a ramp-up minute, in both runs); when the baseline ran no steady-state minute, over the minutes both
+  ran, ramp-up included, and the output says which. A table gives both runs side by side, minute by
+  minute.
 * Figures: requests reaching the emulator per minute (its ``/_emulator/stats``, the triggers' operations
   only) and the 429s it answered; event-loop lag (a task sleeping 0.05 s records its overshoot: median,
   p99, max); CPU time of this process (``resource.getrusage``: the whole process, and the event loop's
@@ -365,6 +370,63 @@ def per_minute(phase: Phase, value: Any) -> list[float]:
     return [value(m) * 60 / m.seconds for m in phase.minutes if m.seconds > 1]
 
 
+def rate(m: Minute) -> float:
+    """Requests of minute ``m``, scaled to a full minute (the last one may be short)."""
+    return m.requests * 60 / m.seconds
+
+
+def ramp_up(phase: Phase, ramp: float) -> list[bool]:
+    """Per sampled minute: does it begin before the ramp ends (waits still starting)? A minute beginning
+    within a second of the ramp's end (the sampling's own jitter) does not."""
+    flags, start = [], 0.0
+    for m in phase.minutes:
+        flags.append(start < ramp - 1.0)
+        start += m.seconds
+    return flags
+
+
+def matched_minutes(baseline: Phase, coalesced: Phase, ramp: float) -> tuple[list[int], bool]:
+    """The minutes (0-based indices) the headline ratio compares, and whether they are steady-state ones:
+    those both runs sampled (over a second long) that begin after the ramp-up in both; when there is
+    none, every minute both runs sampled, ramp-up included."""
+    base_ramp, coal_ramp = ramp_up(baseline, ramp), ramp_up(coalesced, ramp)
+    common = [
+        i
+        for i in range(min(len(baseline.minutes), len(coalesced.minutes)))
+        if baseline.minutes[i].seconds > 1 and coalesced.minutes[i].seconds > 1
+    ]
+    steady = [i for i in common if not base_ramp[i] and not coal_ramp[i]]
+    return (steady, True) if steady else (common, False)
+
+
+def minute_numbers(indices: list[int]) -> str:
+    numbers = [str(i + 1) for i in indices]
+    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def side_by_side_rows(baseline: Phase, coalesced: Phase, ramp: float) -> list[list[object]]:
+    """Both runs minute by minute (requests scaled to a full minute), the ratio where both ran."""
+    base_ramp, coal_ramp = ramp_up(baseline, ramp), ramp_up(coalesced, ramp)
+    rows: list[list[object]] = []
+    for i in range(max(len(baseline.minutes), len(coalesced.minutes))):
+        b = baseline.minutes[i] if i < len(baseline.minutes) else None
+        c = coalesced.minutes[i] if i < len(coalesced.minutes) else None
+        flags = [f[i] for f in (base_ramp, coal_ramp) if i < len(f)]
+        ratio = f"{rate(b) / rate(c):.0f}x" if b and c and c.requests and b.seconds > 1 else "-"
+        rows.append(
+            [
+                i + 1,
+                "ramp-up" if any(flags) else "steady state",
+                f"{rate(b):.0f} ({b.seconds:.0f} s)" if b else "not run",
+                b.rate_limited if b else "-",
+                f"{rate(c):.0f} ({c.seconds:.0f} s)" if c else "not run",
+                c.rate_limited if c else "-",
+                ratio,
+            ]
+        )
+    return rows
+
+
 def summary_row(phase: Phase, triggers: int) -> list[object]:
     requests = per_minute(phase, lambda m: m.requests)
     return [
@@ -441,7 +503,6 @@ def render(args: Any, coalesced: Phase, baseline: Phase | None, setup_s: float, 
     if baseline is not None:
         rows.append(summary_row(baseline, args.triggers))
     n_table = args.triggers // 2
-    coalesced_rate = median(per_minute(coalesced, lambda m: m.requests))
     lag_max, lag_p99 = max(coalesced.lags), percentile(coalesced.lags, 99)
     worst_minute = max(per_minute(coalesced, lambda m: m.requests))
     limited = sum(m.rate_limited for m in coalesced.minutes)
@@ -460,22 +521,53 @@ def render(args: Any, coalesced: Phase, baseline: Phase | None, setup_s: float, 
         f"{setup_s:.0f} s. During the coalesced run a separate process resumed or deleted {settled} jobs at "
         "staggered times, so their waits settled (`failed`: the query failed, or the file job was deleted); "
         "the rest were cancelled at the end, as when a triggerer stops. Requests are those the emulator "
-        "received for the waits' operations; per-minute figures are medians over the minutes of each run "
-        "(a last partial minute scaled to a full one).",
+        "received for the waits' operations; in this table, per-minute figures are medians over all the "
+        "minutes of each run, ramp-up included (a last partial minute scaled to a full one); the ratio "
+        "below compares the same minutes of both runs.",
         table(headers, rows),
     ]
     if baseline is not None and baseline.minutes:
-        base_rate = median(per_minute(baseline, lambda m: m.requests))
-        ratio = base_rate / coalesced_rate if coalesced_rate else float("inf")
+        indices, steady = matched_minutes(baseline, coalesced, ramp)
+        base_rate = median([rate(baseline.minutes[i]) for i in indices])
+        matched_rate = median([rate(coalesced.minutes[i]) for i in indices])
+        ratio = base_rate / matched_rate if matched_rate else float("inf")
+        which = "minute" if len(indices) == 1 else "minutes"
+        if steady:
+            basis = (
+                f"over {which} {minute_numbers(indices)} of both runs, the steady state (the {ramp:g} s "
+                "ramp-up, waits still starting, excluded from both)"
+            )
+        else:
+            basis = (
+                f"over {which} {minute_numbers(indices)} of both runs, ramp-up included in both (the "
+                "baseline ran no steady-state minute: `--baseline-minutes` past the ramp-up gives one)"
+            )
         parts.append(
-            f"Requests per minute, not coalesced / coalesced: **{ratio:.0f}x** ({base_rate:.0f} vs "
-            f"{coalesced_rate:.0f}). Not coalesced, the emulator answered "
+            "Requests per minute, not coalesced / coalesced, minute for minute: "
+            f"**{ratio:.0f}x** {basis}: {base_rate:.0f} vs {matched_rate:.0f} requests a minute, each "
+            "run's median over those minutes. Not coalesced, the emulator answered "
             f"{sum(m.rate_limited for m in baseline.minutes)} requests with 429 in "
             f"{baseline.seconds / 60:.1f} min (the transport retries them after `Retry-After`); "
             f"{sum(baseline.events.values())} waits ended meanwhile ({dict(baseline.events) or 'none'}). "
             f"Once they were cancelled, the emulator took {baseline.drained:.0f} s to work off the requests "
             "it had already received (10 s of them quiet included) before the coalesced run began."
         )
+        parts += [
+            "Both runs minute by minute (minutes counted from each run's start; requests scaled to a full "
+            "minute, the minute's length beside them):",
+            table(
+                [
+                    "minute",
+                    "phase",
+                    "not coalesced: requests",
+                    "not coalesced: 429s",
+                    "coalesced: requests",
+                    "coalesced: 429s",
+                    "not coalesced / coalesced",
+                ],
+                side_by_side_rows(baseline, coalesced, ramp),
+            ),
+        ]
     parts += [
         "Coalesced, minute by minute:",
         table(
@@ -515,7 +607,9 @@ def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--minutes", type=float, default=3.0, help="coalesced run length (default 3)")
     parser.add_argument("--triggers", type=int, default=1000, help="waits, half table runs (default 1000)")
-    parser.add_argument("--baseline-minutes", type=float, default=1.0, help="uncoalesced run (0 skips it)")
+    parser.add_argument(
+        "--baseline-minutes", type=float, default=2.0, help="uncoalesced run (default 2; 0 skips it)"
+    )
     parser.add_argument("--interval", type=float, default=60.0, help="poll interval in seconds (default 60)")
     parser.add_argument(
         "--ramp", type=float, default=None, help="seconds over which waits start (default: interval)"

@@ -10,8 +10,9 @@ marker, then blocks of (row count, byte size, data, sync marker), the two number
   (:func:`inspect_avro`'s ``max_block_reads=0``) the walk covers only the blocks inside the first read,
   so a large file costs no request per block: when the walk would need more bytes it stops, the row
   count is unknown (``None``), and one more request of 16 bytes checks that the file *ends* with the
-  sync marker (a truncated file does not). So validation makes at most 2 requests (3 for a header over
-  64 KiB) whatever the file's size. ``max_block_reads=None`` walks every block (one 36-byte request per
+  sync marker (a truncated file does not). So validation makes 2 requests for a header within the first
+  64 KiB, and at most 6 (the header read in 5 doubling steps up to 1 MiB) whatever the file's size.
+  ``max_block_reads=None`` walks every block (one 36-byte request per
   block beyond the first read: the exact count that :func:`~airflow_provider_arize.files.count_rows`
   uses); a number allows that many requests.
 
