@@ -52,6 +52,36 @@ def conn_fields() -> dict[str, Any]:
             "schema": {"type": ["boolean", "null"], "default": True},
             "description": "Leave on. Turning it off logs a warning on every use.",
         },
+        "ca_bundle": {
+            "label": "CA bundle path",
+            "schema": {"type": ["string", "null"]},
+            "description": "A PEM file of the CAs to trust (a self-hosted Arize behind a private CA).",
+        },
+        "poll_queries_per_minute": {
+            "label": "Trigger polls per minute",
+            "schema": {"type": ["number", "null"], "default": 80},
+            "description": "Requests a minute the triggers' shared client may send on this connection "
+            "(Arize allows 100 queries a minute per key).",
+        },
+    }
+
+
+def config() -> dict[str, Any]:
+    """The ``[arize]`` section of ``airflow.cfg``."""
+    return {
+        "arize": {
+            "description": "The Arize provider.",
+            "options": {
+                "coalesce_trigger_polls": {
+                    "description": "Whether deferred Arize waits on one connection share one client and "
+                    "batch their polls into aliased GraphQL requests (paced per connection).",
+                    "version_added": "0.1.0",
+                    "type": "boolean",
+                    "example": "False",
+                    "default": "True",
+                }
+            },
+        }
     }
 
 
@@ -122,4 +152,5 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": [f"{_PKG}.links.ArizeJobLink"],
+        "config": config(),
     }

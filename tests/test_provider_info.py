@@ -38,7 +38,15 @@ def test_airflow_lists_provider_and_connection_type() -> None:
     hook = ProvidersManagerTaskRuntime().hooks["arize"]
     assert hook is not None and hook.hook_class_name.endswith("ArizeHook")
     widgets = manager.connection_form_widgets
-    assert "extra__arize__space_id" in widgets
+    for extra in ("space_id", "job_id_form", "timeout", "verify", "ca_bundle", "poll_queries_per_minute"):
+        assert f"extra__arize__{extra}" in widgets, extra  # every extra the hook reads
+    assert (
+        manager.provider_configs
+        and dict(manager.provider_configs)["airflow-provider-arize"]["arize"]["options"][
+            "coalesce_trigger_polls"
+        ]["default"]
+        == "True"
+    )
     behaviour = manager.field_behaviours["arize"]
     assert behaviour["relabeling"]["password"] == "Developer API key"
     assert "login" in behaviour["hidden_fields"]
