@@ -192,3 +192,21 @@ def test_bad_settings_are_config_errors(kwargs: dict[str, object], field: str) -
     with pytest.raises(ArizeConfigError) as info:
         run([], None, **kwargs)
     assert info.value.field == field
+
+
+def test_the_fingerprint_cap_at_its_edge_keeps_the_state_under_64_kib() -> None:
+    from airflow_provider_arize.s3.detection import MAX_RECENT, MAX_STATE_BYTES
+
+    long_prefix = "p" * 1023 + "/"  # the longest prefix S3 allows
+
+    def listing(n: int) -> list[S3Object]:  # n objects inside the settle window
+        return [
+            S3Object(f"{long_prefix}{i:06d}.csv", 10, f"{i:032x}", T0 + timedelta(seconds=i / 10))
+            for i in range(n)
+        ]
+
+    at_cap = detect(listing(MAX_RECENT), None, bucket=BUCKET, prefix=long_prefix, settle_seconds=HOUR)
+    assert not at_cap.capped and len(at_cap.state.recent) <= MAX_RECENT
+    over = detect(listing(MAX_RECENT + 1), None, bucket=BUCKET, prefix=long_prefix, settle_seconds=HOUR)
+    assert over.capped and len(over.state.recent) == MAX_RECENT
+    assert len(over.state.dumps().encode()) < MAX_STATE_BYTES
