@@ -11,7 +11,6 @@ its caller, the poll batcher, takes the token before it packs the request.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_arize.api import requests
@@ -63,22 +62,22 @@ class AsyncArizeClient:
         """
         await self.sender.discover()
         for _ in range(MAX_ROUNDS):
-            document, variables, used = build_document(reads, self.sender.shape.has, start=start)
+            built = build_document(reads, self.sender.shape.has, start=start)
             try:
-                data = await self.transport.execute(document, variables, operation_name=BATCH_OPERATION)
+                data = await self.transport.execute(
+                    built.text, built.variables, operation_name=BATCH_OPERATION
+                )
             except ArizeAPIError as exc:
                 if exc.data is None and is_complexity_error(exc.errors) and len(reads) > 1:
                     return await self._split(reads, start)
-                if exc.data is None and self.sender.core.adapt(exc, _Used(BATCH_OPERATION, used)):
+                if exc.data is None and self.sender.core.adapt(exc, built):
                     continue
                 if type(exc) is not ArizeAPIError or exc.data is None or not exc.errors:
                     raise
                 key = self.transport.config.api_key
                 return exc.data, [_scrub(error, key) for error in exc.errors]
             return data, []
-        raise ArizeAPIError(
-            f"Arize kept rejecting names in {BATCH_OPERATION}", operation_name=BATCH_OPERATION
-        )
+        raise self.sender.core.exhausted(BATCH_OPERATION)
 
     async def _split(self, reads: list[BatchRead], start: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         half = len(reads) // 2
@@ -136,14 +135,6 @@ class AsyncArizeClient:
     async def find_table_run(self, global_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The query Arize reports for exactly ``window``, if any."""
         return requests.window_query(await self.list_table_queries(global_id), window)
-
-
-@dataclass(frozen=True)
-class _Used:
-    """A batched document as :meth:`~.sender._Core.adapt` sees it: its name and the names it used."""
-
-    name: str
-    used: frozenset[str]
 
 
 def _scrub(error: dict[str, Any], secret: str) -> dict[str, Any]:

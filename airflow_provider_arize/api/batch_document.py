@@ -78,8 +78,8 @@ def read(template_name: str, **variables: Any) -> BatchRead:
 
 def build_document(
     reads: Sequence[BatchRead], has: Callable[[str], bool] = _everything, *, start: int = 0
-) -> tuple[str, dict[str, Any], frozenset[str]]:
-    """The document, variables and names used of one request carrying ``reads``, read ``i`` under
+) -> documents.Built:
+    """The document (text, variables, names used) of one request carrying ``reads``, read ``i`` under
     alias ``r<start + i>``."""
     if not reads:
         raise ArizeConfigError("a batch needs at least one read", field="reads")

@@ -543,7 +543,7 @@ class ArizeClient:
     def _single_run(self, job_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The one query of ``window``; two or more (another task triggered the same window at the same
         time: two DAGs on one job) raise :class:`ArizeDuplicateRunError` naming them all."""
-        same = [q for q in self.list_table_queries(job_id) if window.matches(q.window_start, q.window_end)]
+        same = requests.window_queries(self.list_table_queries(job_id), window)
         if len(same) > 1:
             raise ArizeDuplicateRunError(
                 f"window {window} of table import job {job_id} has {len(same)} queries "

@@ -69,13 +69,13 @@ _TYPENAME_ONLY = SelectionSetNode(selections=(FieldNode(name=NameNode(value="__t
 
 @dataclass(frozen=True)
 class Built:
-    """A document ready to send: its text, the variables it declares, the names (keys) it uses."""
+    """A document ready to send: its operation name, text, the variables it declares, the names (keys)
+    it uses."""
 
     name: str
     text: str
     variables: dict[str, Any]
     used: frozenset[str]
-    cost: int
 
 
 @functools.cache
@@ -266,12 +266,12 @@ def build(name: str, values: Mapping[str, Any] | None, has: Has, *, inline: bool
     op, pruner = _prune(name, values, has, inline)
     sent = {k: values[k] for k in sorted(pruner.variables)}
     document = DocumentNode(definitions=(op,))
-    return Built(name, print_ast(document), sent, frozenset(pruner.used), operation_cost(document, op, sent))
+    return Built(name, print_ast(document), sent, frozenset(pruner.used))
 
 
 def build_batch(
     operation_name: str, reads: Sequence[tuple[str, Mapping[str, Any]]], has: Has, *, start: int = 0
-) -> tuple[str, dict[str, Any], frozenset[str]]:
+) -> Built:
     """One query carrying ``reads`` (one-field query templates with their variables), read ``i`` under
     alias ``r<start + i>`` and its variables renamed ``$<name>_<start + i>``."""
     fields: list[Any] = []
@@ -295,7 +295,7 @@ def build_batch(
         directives=(),
         selection_set=SelectionSetNode(selections=tuple(fields)),
     )
-    return print_ast(DocumentNode(definitions=(op,))), sent, frozenset(used)
+    return Built(operation_name, print_ast(DocumentNode(definitions=(op,))), sent, frozenset(used))
 
 
 def _rename(node: Any, renames: Mapping[str, str]) -> Any:

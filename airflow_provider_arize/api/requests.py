@@ -97,10 +97,15 @@ def list_queries_request(global_id: str, first: int, after: str | None) -> Reque
     return "ListTableImportJobQueries", {"id": global_id, "first": first, "after": after}
 
 
+def window_queries(queries: list[TableRunQuery], window: QueryWindow) -> list[TableRunQuery]:
+    """The queries whose window is ``window``, oldest first."""
+    return sort_queries([q for q in queries if window.matches(q.window_start, q.window_end)])
+
+
 def window_query(queries: list[TableRunQuery], window: QueryWindow) -> TableRunQuery | None:
     """The newest query whose window is exactly ``window``."""
-    matching = [q for q in queries if window.matches(q.window_start, q.window_end)]
-    return sort_queries(matching)[-1] if matching else None
+    matching = window_queries(queries, window)
+    return matching[-1] if matching else None
 
 
 def sort_queries(queries: list[TableRunQuery]) -> list[TableRunQuery]:

@@ -20,7 +20,8 @@ import asyncio
 import functools
 import logging
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from airflow_provider_arize.api.documents import Built, build
 from airflow_provider_arize.api.errors import (
@@ -49,16 +50,6 @@ log = logging.getLogger(__name__)
 MAX_ROUNDS = 6
 
 
-class Named(Protocol):
-    """What adapting needs of a sent document: its operation name and the names (keys) it used."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def used(self) -> frozenset[str]: ...
-
-
 _FATAL = (ArizeAuthError, ArizeConfigError)
 
 
@@ -85,12 +76,15 @@ class _Core:
         return build(name, values, self.shape.has, inline=name in SEED_FORM)
 
     def learn(self, data: Mapping[str, Any] | None, failure: ArizeError | None) -> None:
+        """Record the discovery's answer; a refused key or an unusable endpoint is raised."""
+        if isinstance(failure, _FATAL):
+            raise failure
         if failure is not None:
             self.shape.go_adaptive(type(failure).__name__)
         else:
             self.shape.discovered(present_keys(data or {}))
 
-    def adapt(self, exc: ArizeAPIError, built: Named) -> bool:
+    def adapt(self, exc: ArizeAPIError, built: Built) -> bool:
         """Drop the names ``exc`` says the host lacks; whether the call may be sent again."""
         if type(exc) not in (ArizeAPIError, ArizeResponseError) or not exc.errors:
             return False
@@ -104,6 +98,12 @@ class _Core:
                 "it" if len(dropped) == 1 else "them",
             )
         return bool(dropped)
+
+    @staticmethod
+    def exhausted(name: str) -> ArizeAPIError:
+        return ArizeAPIError(
+            f"Arize kept rejecting names in {name} after {MAX_ROUNDS} rounds", operation_name=name
+        )
 
 
 class Sender:
@@ -127,8 +127,6 @@ class Sender:
                 return
             try:
                 data = self.transport.execute(DISCOVERY_DOCUMENT, None, operation_name=DISCOVERY_OPERATION)
-            except _FATAL:
-                raise
             except ArizeError as exc:
                 self.core.learn(None, exc)
             else:
@@ -145,12 +143,11 @@ class Sender:
             except ArizeAPIError as exc:
                 if not self.core.adapt(exc, built):
                     raise
-        raise ArizeAPIError(
-            f"Arize kept rejecting names in {name} after {MAX_ROUNDS} rounds", operation_name=name
-        )
+        raise self.core.exhausted(name)
 
 
-_ASYNC_LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
+#: One discovery lock per host and event loop (a lock belongs to the loop it was first used in).
+_ASYNC_LOCKS: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = WeakKeyDictionary()
 
 
 class AsyncSender:
@@ -169,17 +166,14 @@ class AsyncSender:
         shape = self.core.shape
         if not self.core.must_discover(name):
             return
-        key = (shape.url, id(asyncio.get_running_loop()))
-        lock = _ASYNC_LOCKS.setdefault(key, asyncio.Lock())
-        async with lock:
+        locks = _ASYNC_LOCKS.setdefault(asyncio.get_running_loop(), {})
+        async with locks.setdefault(shape.url, asyncio.Lock()):
             if shape.known:
                 return
             try:
                 data = await self.transport.execute(
                     DISCOVERY_DOCUMENT, None, operation_name=DISCOVERY_OPERATION
                 )
-            except _FATAL:
-                raise
             except ArizeError as exc:
                 self.core.learn(None, exc)
             else:
@@ -194,6 +188,4 @@ class AsyncSender:
             except ArizeAPIError as exc:
                 if not self.core.adapt(exc, built):
                     raise
-        raise ArizeAPIError(
-            f"Arize kept rejecting names in {name} after {MAX_ROUNDS} rounds", operation_name=name
-        )
+        raise self.core.exhausted(name)

@@ -10,7 +10,6 @@ emulator profile are in ``tests/e2e/test_profiles.py``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -22,7 +21,7 @@ from airflow_provider_arize.api import documents, operations
 from airflow_provider_arize.api.errors import ArizeAmbiguousMutationError, ArizeAPIError, ArizeAuthError
 from airflow_provider_arize.api.retry import RetryPolicy
 from airflow_provider_arize.api.sender import Sender
-from airflow_provider_arize.api.shape.discovery import present_keys, wish_schema
+from airflow_provider_arize.api.shape.discovery import DISCOVERY_DOCUMENT, present_keys, wish_schema
 from airflow_provider_arize.api.shape.host import forget_shapes
 from airflow_provider_arize.api.shape.registry import CERTAIN, OPTIONAL
 from airflow_provider_arize.api.transport import GraphQLTransport, TransportConfig
@@ -220,16 +219,7 @@ def test_present_keys_reads_a_host_whose_types_are_named_otherwise() -> None:
         .replace("TableIngestionParameters\n", "IngestionParams\n")
     )
     schema = build_schema(sdl)
-    data = graphql_sync(schema, documents_discovery()).data
+    data = graphql_sync(schema, DISCOVERY_DOCUMENT).data
     assert data is not None
     keys = present_keys(data)
     assert "TableIngestionParameters.rowLimit" in keys and "TableImportJob.tableIngestionParameters" in keys
-
-
-def documents_discovery() -> str:
-    from airflow_provider_arize.api.shape.discovery import DISCOVERY_DOCUMENT
-
-    return DISCOVERY_DOCUMENT
-
-
-Check = Callable[[str], bool]

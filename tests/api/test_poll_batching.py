@@ -116,7 +116,8 @@ def test_batched_documents_are_valid_and_cost_what_the_emulator_computes(
     seed: int, schema: GraphQLSchema
 ) -> None:
     reads = _random_reads(random.Random(seed), DEFAULT_MAX_BATCH_COST)
-    document, variables, _used = build_document(reads)
+    built = build_document(reads)
+    document, variables = built.text, built.variables
     doc = parse(document)
     assert validate(schema, doc) == []
     (operation,) = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
@@ -133,7 +134,8 @@ def test_a_full_batch_of_the_cheapest_reads_is_large() -> None:
     assert DEFAULT_MAX_BATCH_COST // read(TABLE_JOB, id=ID).cost == 128
     assert DEFAULT_MAX_BATCH_COST // read(FILE_JOB, id=ID).cost == 90
     reads = [read(TABLE_JOB, id=f"{ID}{i}") for i in range(128)]
-    document, variables, _used = build_document(reads)
+    built = build_document(reads)
+    document, variables = built.text, built.variables
     assert emulator_cost(document, variables) == 896
 
 

@@ -10,6 +10,7 @@ from airflow_provider_arize.files import BytesReader, validate_file
 from airflow_provider_arize.files.avro import MAX_HEADER_BYTES as AVRO_MAX
 from airflow_provider_arize.files.csv_sample import MAX_HEADER_BYTES as CSV_MAX
 from airflow_provider_arize.files.parquet import MAX_FOOTER_BYTES
+from airflow_provider_arize.local_services.avro_writer import length_prefixed, long_bytes
 
 from .builders import SCHEMA, avro_bytes, good_table
 
@@ -51,20 +52,7 @@ def test_a_csv_header_line_over_1_mib_is_refused_after_reading_at_most_1_mib() -
 def test_an_avro_header_over_1_mib_is_refused() -> None:
     good = avro_bytes(good_table(3))
     meta = b"x" * (AVRO_MAX + 10)  # an oversized metadata value after the magic
-    bloated = good[:4] + b"\x02" + _zigzag(len(b"pad")) + b"pad" + _zigzag(len(meta)) + meta + good[4:]
+    bloated = good[:4] + long_bytes(1) + length_prefixed(b"pad") + length_prefixed(meta) + good[4:]
     report = validate_file(BytesReader(bloated, "big.avro"), SCHEMA)
     assert any("over the" in p.reason and str(AVRO_MAX) in p.reason for p in report.problems), report.problems
     assert report.bytes_read <= AVRO_MAX + 16
-
-
-def _zigzag(n: int) -> bytes:
-    value = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
