@@ -33,8 +33,9 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# Three workers on two cores: most tests wait on local servers. A live-Airflow module runs on one worker.
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 3 --dist loadgroup
 
 test: lint typecheck pytest
 

@@ -1,7 +1,7 @@
 """Hourly event-triggered Snowflake load: write the hour's predictions, have Arize ingest exactly that hour.
 
 1. ``write_predictions`` writes the data interval's rows into a Snowflake table (idempotent: the hour's
-   rows are replaced, so a retry or a re-run writes them once).
+   rows are replaced in one transaction, so a retry, a re-run or an overlapping run writes them once).
 2. ``preflight`` checks the table has every column the Arize schema names, with types Arize accepts.
 3. ``ensure_job`` creates the event-based (triggered) Arize job once; later runs reuse it.
 4. ``trigger_window`` asks Arize to ingest ``[data_interval_start, data_interval_end)`` and waits until
@@ -16,6 +16,7 @@ emulator and a local Snowflake stand-in).
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,13 +67,9 @@ with DAG(
         step = (end - start) / rows
         hook = SnowflakeHook(snowflake_conn_id=SNOWFLAKE_CONN_ID)
         hook.run(
-            [
-                "CREATE TABLE IF NOT EXISTS CHURN_PREDICTIONS (PREDICTION_ID VARCHAR, PREDICTION_TS "
-                "TIMESTAMP_NTZ, PREDICTION_LABEL VARCHAR, PREDICTION_SCORE FLOAT, FEATURE_TENURE_MONTHS "
-                "INTEGER, FEATURE_PLAN VARCHAR, TAG_REGION VARCHAR, CHANGE_TS TIMESTAMP_NTZ)",
-                "DELETE FROM CHURN_PREDICTIONS WHERE CHANGE_TS >= %(start)s AND CHANGE_TS < %(end)s",
-            ],
-            parameters={"start": start.isoformat(sep=" "), "end": end.isoformat(sep=" ")},
+            "CREATE TABLE IF NOT EXISTS CHURN_PREDICTIONS (PREDICTION_ID VARCHAR, PREDICTION_TS "
+            "TIMESTAMP_NTZ, PREDICTION_LABEL VARCHAR, PREDICTION_SCORE FLOAT, FEATURE_TENURE_MONTHS "
+            "INTEGER, FEATURE_PLAN VARCHAR, TAG_REGION VARCHAR, CHANGE_TS TIMESTAMP_NTZ)"
         )
         values = []
         for i in range(rows):
@@ -90,20 +87,21 @@ with DAG(
                     at.isoformat(sep=" "),
                 )
             )
-        hook.insert_rows(
-            "CHURN_PREDICTIONS",
-            values,
-            target_fields=[
-                "PREDICTION_ID",
-                "PREDICTION_TS",
-                "PREDICTION_LABEL",
-                "PREDICTION_SCORE",
-                "FEATURE_TENURE_MONTHS",
-                "FEATURE_PLAN",
-                "TAG_REGION",
-                "CHANGE_TS",
-            ],
-        )
+        # one transaction: two overlapping runs of the hour never leave its rows twice (the one that
+        # conflicts fails and retries)
+        with closing(hook.get_conn()) as conn, closing(conn.cursor()) as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(
+                "DELETE FROM CHURN_PREDICTIONS WHERE CHANGE_TS >= %(start)s AND CHANGE_TS < %(end)s",
+                {"start": start.isoformat(sep=" "), "end": end.isoformat(sep=" ")},
+            )
+            cursor.executemany(
+                "INSERT INTO CHURN_PREDICTIONS (PREDICTION_ID, PREDICTION_TS, PREDICTION_LABEL, "
+                "PREDICTION_SCORE, FEATURE_TENURE_MONTHS, FEATURE_PLAN, TAG_REGION, CHANGE_TS) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                values,
+            )
+            conn.commit()
         return rows
 
     preflight = ArizeTablePreflightOperator(

@@ -4,6 +4,8 @@
   ``127.0.0.1``, usable by Airflow's stock ``SnowflakeHook``.
 * :class:`~airflow_provider_arize.local_services.s3.FakeS3Server`: moto's server (S3, SQS) on
   ``127.0.0.1``, usable by Airflow's stock ``S3Hook``.
+* :class:`~airflow_provider_arize.local_services.airflow.LiveAirflow`: a real local Airflow
+  (``airflow standalone``) driven through its REST API.
 * :mod:`~airflow_provider_arize.local_services.tls`: throw-away, ``127.0.0.1``-only TLS material.
 * :mod:`~airflow_provider_arize.local_services.pytest_plugin`: pytest fixtures.
 

@@ -1,0 +1,299 @@
+"""A real local Airflow (``airflow standalone``: API server, scheduler, dag-processor, triggerer,
+LocalExecutor) in a private home, driven through its REST API, for demos and tests of whole DAG runs.
+
+Example::
+
+    with LiveAirflow(home, dags_folder, env={"AIRFLOW_CONN_ARIZE_DEFAULT": ...}) as airflow:
+        airflow.unpause("my_dag")
+        run = airflow.trigger("my_dag")
+        assert airflow.wait_run("my_dag", run)["state"] == "success"
+
+Contract: the connections and settings in ``env`` (and this process's environment) reach every Airflow
+process, its tasks and its triggerer; tasks defer by default. Login is off (every user is an admin), so
+it binds to ``127.0.0.1`` only. :meth:`LiveAirflow.stop` ends the whole process group.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Self
+
+import httpx
+
+__all__ = ["LiveAirflow", "LiveAirflowError"]
+
+#: Run states after which a run no longer changes.
+FINISHED = frozenset({"success", "failed"})
+
+
+class LiveAirflowError(RuntimeError):
+    """Airflow did not start, or a call to its API failed; the message says which and where its log is."""
+
+
+class LiveAirflow:
+    """``airflow standalone`` on a free ``127.0.0.1`` port (see the module docstring).
+
+    ``home`` holds the metadata DB (SQLite) and ``standalone.log``; ``parallelism`` caps running tasks.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        dags_folder: Path,
+        env: Mapping[str, str] | None = None,
+        *,
+        port: int = 0,
+        parallelism: int = 4,
+        deferrable: bool = True,
+        start_timeout: float = 180.0,
+    ) -> None:
+        self.home, self.dags_folder = home, dags_folder
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = home / "standalone.log"
+        self._env = dict(env or {})
+        self._parallelism, self._deferrable, self._start_timeout = parallelism, deferrable, start_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._http: httpx.Client | None = None
+
+    # -- life cycle -----------------------------------------------------------------------------------
+    def environment(self) -> dict[str, str]:
+        """The environment every Airflow process starts with."""
+        bin_dir = str(Path(sys.executable).parent)
+        return {
+            **os.environ,
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),  # standalone spawns `airflow`
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": str(self._parallelism),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(self.port),
+            "AIRFLOW__API__BASE_URL": self.url,
+            "AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE": str(self._deferrable),
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",  # DAG files written after the start
+            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
+            **self._env,
+        }
+
+    def start(self) -> Self:
+        """Start Airflow and return once its API answers and every component reports healthy."""
+        if self._process is not None:
+            return self
+        self.home.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("airflow")), "standalone"],
+            cwd=self.home,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # one process group: stop() ends every child too
+        )
+        log.close()
+        self._http = httpx.Client(base_url=self.url, timeout=30.0)
+        deadline = time.monotonic() + self._start_timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise LiveAirflowError(
+                    f"airflow standalone exited ({self._process.returncode}); see {self.log_path}"
+                )
+            if self._healthy():
+                token = self._http.get("/auth/token").json()["access_token"]
+                self._http.headers["Authorization"] = f"Bearer {token}"
+                return self
+            time.sleep(1.0)
+        self.stop()
+        raise LiveAirflowError(
+            f"Airflow was not healthy within {self._start_timeout:.0f} s; see {self.log_path}"
+        )
+
+    def _healthy(self) -> bool:
+        assert self._http is not None
+        try:
+            health = self._http.get("/api/v2/monitor/health").json()
+        except (httpx.HTTPError, ValueError):
+            return False
+        parts = ("metadatabase", "scheduler", "triggerer", "dag_processor")
+        return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
+
+    def stop(self) -> None:
+        """End every Airflow process (SIGTERM to the group, SIGKILL after 20 s). Idempotent."""
+        process, self._process = self._process, None
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+        if process is None:
+            return
+        for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                continue
+            _wait_group_gone(process.pid, grace)
+            if not _group_alive(process.pid):
+                break
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- the REST API ---------------------------------------------------------------------------------
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None, **params: Any) -> Any:
+        """Call ``/api/v2{path}``; a non-2xx answer raises :class:`LiveAirflowError` with its detail."""
+        if self._http is None:
+            raise LiveAirflowError("Airflow is not running")
+        response = self._http.request(method, f"/api/v2{path}", json=body, params=params or None)
+        if response.status_code >= 400:
+            raise LiveAirflowError(f"{method} {path}: HTTP {response.status_code}: {response.text[:500]}")
+        return response.json() if response.content else None
+
+    def wait_dag(self, dag_id: str, timeout: float = 90.0) -> dict[str, Any]:
+        """Wait until the dag-processor has parsed ``dag_id``; fail naming its import error if it has one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return dict(self.api("GET", f"/dags/{dag_id}"))
+            except LiveAirflowError:
+                errors = self.api("GET", "/importErrors").get("import_errors", [])
+                if errors:
+                    raise LiveAirflowError(f"DAG import errors: {errors}") from None
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(1.0)
+
+    def unpause(self, dag_id: str) -> None:
+        self.wait_dag(dag_id)
+        self.api("PATCH", f"/dags/{dag_id}", {"is_paused": False})
+
+    def trigger(
+        self,
+        dag_id: str,
+        *,
+        logical_date: datetime | None = None,
+        run_id: str | None = None,
+        conf: dict[str, Any] | None = None,
+    ) -> str:
+        """Trigger a run as a person would from the UI (``logical_date=None``: a run without one);
+        return its run id."""
+        self.wait_dag(dag_id)
+        body: dict[str, Any] = {"logical_date": logical_date.isoformat() if logical_date else None}
+        if run_id:
+            body["dag_run_id"] = run_id
+        if conf:
+            body["conf"] = conf
+        return str(self.api("POST", f"/dags/{dag_id}/dagRuns", body)["dag_run_id"])
+
+    def backfill(self, dag_id: str, start: datetime, end: datetime, *, max_active_runs: int) -> int:
+        """Start Airflow's own backfill of ``[start, end]`` with ``max_active_runs`` runs at once; return
+        its id."""
+        self.wait_dag(dag_id)
+        body = {
+            "dag_id": dag_id,
+            "from_date": start.isoformat(),
+            "to_date": end.isoformat(),
+            "max_active_runs": max_active_runs,
+            "reprocess_behavior": "completed",
+        }
+        for attempt in range(10):  # on SQLite Airflow refuses it (503) while another process writes
+            try:
+                return int(self.api("POST", "/backfills", body)["id"])
+            except LiveAirflowError as exc:
+                if "HTTP 503" not in str(exc) or attempt == 9:
+                    raise
+                time.sleep(1.0 + attempt)
+        raise AssertionError("unreachable")
+
+    def runs(self, dag_id: str) -> list[dict[str, Any]]:
+        """Every run of ``dag_id``, oldest first."""
+        answer = self.api("GET", f"/dags/{dag_id}/dagRuns", limit=1000, order_by="run_after")
+        return list(answer["dag_runs"])
+
+    def wait_first_run(self, dag_id: str, timeout: float = 120.0) -> dict[str, Any]:
+        """Wait until the scheduler has created a first run of ``dag_id``; return it."""
+        deadline = time.monotonic() + timeout
+        while not (runs := self.runs(dag_id)):
+            if time.monotonic() > deadline:
+                raise LiveAirflowError(f"{dag_id} has no run after {timeout:.0f} s: is it scheduled?")
+            time.sleep(0.5)
+        return runs[0]
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 300.0) -> dict[str, Any]:
+        """Wait until a run finishes; return it (``state``, ``data_interval_start``, ...)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            run = dict(self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}"))
+            if run["state"] in FINISHED:
+                return run
+            if time.monotonic() > deadline:
+                raise LiveAirflowError(f"{dag_id} run {run_id} still {run['state']} after {timeout:.0f} s")
+            time.sleep(1.0)
+
+    def wait_runs(self, dag_id: str, count: int, timeout: float = 600.0) -> list[dict[str, Any]]:
+        """Wait until ``dag_id`` has at least ``count`` runs and all of them have finished; return them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            runs = self.runs(dag_id)
+            if len(runs) >= count and all(r["state"] in FINISHED for r in runs):
+                return runs
+            if time.monotonic() > deadline:
+                states = [r["state"] for r in runs]
+                raise LiveAirflowError(f"{dag_id}: runs {states} after {timeout:.0f} s (wanted {count})")
+            time.sleep(1.0)
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        """A run's task instances (``task_id``, ``state``, ``try_number``, ``map_index``, ...)."""
+        answer = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", limit=1000)
+        return list(answer["task_instances"])
+
+    def task_log(
+        self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
+    ) -> str:
+        """One try's log as text."""
+        answer = self.api(
+            "GET",
+            f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            map_index=map_index,
+        )
+        content = answer.get("content") if isinstance(answer, dict) else answer
+        if isinstance(content, list):
+            return "\n".join(
+                str(line.get("event", line)) if isinstance(line, dict) else str(line) for line in content
+            )
+        return str(content)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_group_gone(pgid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.2)

@@ -1,0 +1,59 @@
+"""Overlapping runs on a live Airflow end with one Arize job per identity and one query per window.
+
+The issue's scenario: the Snowflake example's scheduled run and a hand-triggered run of the same hour,
+both racing to create the job (the emulator holds both lookups until both have asked,
+``set_rendezvous``, so the race happens every time), then Airflow's own backfill running four hours at
+once. Runs on ``airflow standalone`` (LocalExecutor, deferrable by default) through its REST API.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+
+from .conftest import LiveStack
+
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live-airflow")]
+DAG = "example_arize_snowflake_event_load"
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_overlapping_runs_make_one_job_and_one_query_per_window(live_stack: LiveStack) -> None:
+    """One test, two scenes (each test of a live Airflow costs its start-up): a scheduled and a
+    hand-triggered run of one hour racing to create the job, then a backfill of four hours at once."""
+    airflow, admin = live_stack.airflow, live_stack.emulator.admin
+    # both ensure_job tasks see "no job yet" (held up to 90 s: the run whose write of the hour conflicts
+    # with the other's retries it 10 s later; the connection's request timeout is 120 s)
+    admin.set_rendezvous("ListTableImportJobs", parties=2, timeout=90)
+    airflow.unpause(DAG)
+    scheduled = airflow.wait_first_run(DAG)
+    hour_end = _when(scheduled["data_interval_end"])
+    airflow.trigger(DAG, logical_date=hour_end)  # a person re-runs the same hour by hand
+
+    runs = airflow.wait_runs(DAG, 2)
+    assert [r["state"] for r in runs] == ["success", "success"], live_stack.failures(DAG, runs)
+    assert {(r["data_interval_start"], r["data_interval_end"]) for r in runs} == {
+        (scheduled["data_interval_start"], scheduled["data_interval_end"])
+    }
+    created = Counter(j["job_status"] for j in admin.jobs())
+    assert created == {"active": 1, "deleted": 1}, live_stack.timeline(DAG, runs)  # the loser deleted its own
+    (job,) = live_stack.live_jobs()
+    (query,) = job["queries"]
+    assert _when(query["window_start"]) == hour_end - timedelta(hours=1)
+    assert query["status"] == "succeeded"
+    assert query["records_processed_count"] == 20 + (hour_end - timedelta(hours=1)).hour  # written once
+
+    latest = _when(scheduled["logical_date"])
+    airflow.backfill(DAG, latest - timedelta(hours=4), latest - timedelta(hours=1), max_active_runs=4)
+    runs = airflow.wait_runs(DAG, 6)
+    assert all(r["state"] == "success" for r in runs), live_stack.failures(DAG, runs)
+    (job,) = live_stack.live_jobs()
+    windows = Counter(q["window_start"] for q in job["queries"])
+    assert len(windows) == 5 and set(windows.values()) == {1}  # the first scene's hour and four more
+    assert all(q["status"] == "succeeded" for q in job["queries"])
+    assert len(admin.jobs()) == 2  # no create beyond the first scene's race
