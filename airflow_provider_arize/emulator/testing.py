@@ -155,6 +155,10 @@ class EmulatorAdmin:
             self._call("PUT", "/rendezvous", {"operation": operation, "parties": parties, "timeout": timeout})
         )
 
+    def rendezvous(self) -> dict[str, Any]:
+        """The meeting point: ``operation``, ``parties``, ``timeout`` and how many have ``arrived``."""
+        return dict(self._call("GET", "/rendezvous"))
+
     def reset_stats(self) -> dict[str, Any]:
         return dict(self._call("POST", "/stats/reset"))
 

@@ -65,24 +65,15 @@ def run_storm(
     plan: StormPlan, emulator: Emulator, snowflake: FakeSnowflakeServer, workdir: Path
 ) -> StormResult:
     """Run ``plan`` (see the module docstring) and return what happened."""
-    write_window_rows(plan, snowflake)
+    prepare_services(plan, emulator, snowflake)
     admin = emulator.admin
-    admin.set_warehouses(snowflake={snowflake.account: snowflake.emulator_warehouse()}, merge=True)
-    if not plan.rate_limited:
-        admin.set_rate_limits(enabled=False)
     dag_file = write_dag_file(plan, workdir / "dags")
     bundle = {
         "name": BUNDLE_NAME,
         "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
         "kwargs": {"path": str(dag_file.parent), "refresh_interval": 0},
     }
-    env = {
-        _BUNDLE_ENV: json.dumps([bundle]),
-        **arize_connection_uri_env(
-            plan.arize_conn_id, url=emulator.url, api_key=emulator.api_key, space_id=emulator.space_id
-        ),
-        **snowflake.airflow_connection(plan.snowflake_conn_id, database=plan.database, schema=plan.schema),
-    }
+    env = {_BUNDLE_ENV: json.dumps([bundle]), **connection_env(plan, emulator, snowflake)}
     with _environ(env):
         dag = load_dag(dag_file, plan.dag_id)
         admin.reset_stats()
@@ -95,6 +86,34 @@ def run_storm(
         wall = time.monotonic() - started
     census = take_census(plan, report.instances, admin.jobs(), admin.stats())
     return StormResult(plan, report, census, wall)
+
+
+def prepare_services(plan: StormPlan, emulator: Emulator, snowflake: FakeSnowflakeServer) -> None:
+    """Steps 1 and 2 of :func:`run_storm`: the window rows in Snowflake, that Snowflake registered with
+    the emulator, and the emulator's own rate limit off unless ``plan.rate_limited``."""
+    write_window_rows(plan, snowflake)
+    emulator.admin.set_warehouses(snowflake={snowflake.account: snowflake.emulator_warehouse()}, merge=True)
+    if not plan.rate_limited:
+        emulator.admin.set_rate_limits(enabled=False)
+
+
+def connection_env(
+    plan: StormPlan,
+    emulator: Emulator,
+    snowflake: FakeSnowflakeServer,
+    arize_extra: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """The ``AIRFLOW_CONN_*`` entries of the plan's Arize (the emulator) and Snowflake connections."""
+    return {
+        **arize_connection_uri_env(
+            plan.arize_conn_id,
+            url=emulator.url,
+            api_key=emulator.api_key,
+            space_id=emulator.space_id,
+            extra=arize_extra,
+        ),
+        **snowflake.airflow_connection(plan.snowflake_conn_id, database=plan.database, schema=plan.schema),
+    }
 
 
 def write_window_rows(plan: StormPlan, snowflake: FakeSnowflakeServer) -> int:
