@@ -146,7 +146,11 @@ def render_concurrent(args: Any, argv: list[str], result: Any) -> str:
     census, plan = result.census, result.plan
     rows = [[what, value] for what, value in census.rows()]
     rows += [
-        ["task log lines naming several live jobs of one identity", str(result.duplicate_reports)],
+        [
+            "task log lines naming several live jobs of one identity "
+            "(a race not yet settled, or a duplicate)",
+            str(result.duplicate_reports),
+        ],
         ["groups of job lookups held until one per run had asked", str(result.held_groups)],
         ["wall time from the trigger to the last run's end", fmt_s(result.wall_seconds)],
         ["Airflow start-up (not in the wall time)", fmt_s(result.startup_seconds)],
