@@ -8,7 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint typecheck pytest bench emulator clean
+FLOOR_VENV := .venv-floor
+
+.PHONY: setup demo test lint typecheck pytest floor-test bench emulator clean
 
 # uv itself, pinned, in a private virtualenv (nothing installed system-wide).
 $(UV):
@@ -22,6 +24,11 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 setup: $(VENV)/.synced
 
+# The oldest Airflow the provider declares (floor/pyproject.toml, locked in floor/uv.lock).
+$(FLOOR_VENV)/.synced: $(UV) floor/uv.lock floor/pyproject.toml pyproject.toml
+	cd floor && UV_PROJECT_ENVIRONMENT=../$(FLOOR_VENV) ../$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
 # Start the local Arize emulator, run every example DAG against it, print what happened.
 demo: setup
 	$(PY) scripts/demo.py
@@ -33,11 +40,15 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-# Three workers on two cores: most tests wait on local servers. A live-Airflow module runs on one worker.
+# Three workers on two cores (most tests wait on local servers), one test file per worker at a time.
 pytest: setup
-	$(VENV)/bin/pytest -n 3 --dist loadgroup
+	$(VENV)/bin/pytest -n 3 --dist loadfile
 
-test: lint typecheck pytest
+# The end-to-end DAG tests and the provider metadata again, on the floor Airflow.
+floor-test: $(FLOOR_VENV)/.synced
+	$(FLOOR_VENV)/bin/pytest -n 3 tests/e2e/test_example_dags.py tests/test_provider_info.py
+
+test: lint typecheck pytest floor-test
 
 # Every benchmark (benchmarks/bench_*.py), each in a fresh interpreter; rewrites benchmarks/RESULTS.md.
 # BENCH_SIZES=10,100 skips the 1 GB Parquet file.
@@ -50,4 +61,4 @@ emulator: setup
 	$(PY) -m airflow_provider_arize.emulator
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) $(TOOLS) .demo .pytest_cache .mypy_cache .ruff_cache

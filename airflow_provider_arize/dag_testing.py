@@ -133,11 +133,12 @@ class DagRunReport:
 
 def load_dag(dag_file: Path, dag_id: str | None = None) -> Any:
     """Parse ``dag_file`` and return its DAG (the only one, or ``dag_id``)."""
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow_provider_arize.compat import dagbag_class, store_parsed_dags
 
-    bag = DagBag(dag_folder=str(dag_file))
+    bag = dagbag_class()(dag_folder=str(dag_file))
     if bag.import_errors:
         raise RuntimeError(f"{dag_file} failed to import: {bag.import_errors}")
+    store_parsed_dags(bag, dag_file)
     if dag_id is None:
         if len(bag.dags) != 1:
             raise RuntimeError(f"{dag_file} defines {len(bag.dags)} DAGs; pass dag_id")

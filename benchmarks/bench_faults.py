@@ -1,7 +1,7 @@
 """Fault storm at full scale: job creations and window triggers (with waits) as Airflow tasks against the
 Arize emulator while a share of GraphQL requests get a fault; counts what Arize ended up with.
 
-What runs: one DAG (``airflow_provider_arize.reliability``) with ``--creations`` mapped
+What runs: one DAG (``fault_storm``) with ``--creations`` mapped
 ``ArizeCreateTableImportJobOperator`` tasks (distinct BigQuery models, dry-run first, every other one with
 ingestion parameters, which take a second mutation), ``--event-jobs``
 ``ArizeCreateTriggeredTableImportJobOperator`` tasks on a local Snowflake table (fakesnow over TLS) and
@@ -19,7 +19,7 @@ sequential one): a smaller storm DAG (``--concurrent-creations``, ``--concurrent
 standalone``: scheduler, triggerer, LocalExecutor with ``--parallelism`` slots) against a fresh emulator
 in this process, with the same faults. The runs are triggered together and target the same jobs and
 windows; the emulator holds job lookups in groups of one per run so that their creates race (see
-``airflow_provider_arize.reliability.live``).
+``fault_storm.live``).
 
 Verdict of each phase: pass when every task succeeded within its retries and there are zero duplicate
 jobs (and every job carries the ingestion parameters asked for), zero windows triggered twice, zero
@@ -50,7 +50,7 @@ def storm(args: Any, home: Path) -> Any:
     from airflow_provider_arize.dag_testing import migrate_metadata_db
     from airflow_provider_arize.emulator.testing import EmulatorProcess, EmulatorServer
     from airflow_provider_arize.local_services import FakeSnowflakeServer
-    from airflow_provider_arize.reliability.run import run_storm
+    from fault_storm.run import run_storm
 
     plan = _plan(args, args.creations, args.windows, args.event_jobs)
     migrate_metadata_db()
@@ -72,7 +72,7 @@ def storm(args: Any, home: Path) -> Any:
 
 
 def _plan(args: Any, creations: int, windows: int, event_jobs: int) -> Any:
-    from airflow_provider_arize.reliability.plan import StormPlan
+    from fault_storm.plan import StormPlan
 
     return StormPlan(
         creations=creations,
@@ -91,7 +91,7 @@ def concurrent_storm(args: Any, home: Path) -> Any:
     their ``ConcurrentStormResult``."""
     from airflow_provider_arize.emulator.testing import EmulatorServer
     from airflow_provider_arize.local_services import FakeSnowflakeServer
-    from airflow_provider_arize.reliability.live import run_concurrent_storm
+    from fault_storm.live import run_concurrent_storm
 
     plan = _plan(args, args.concurrent_creations, args.concurrent_windows, args.concurrent_event_jobs)
     with contextlib.ExitStack() as stack:

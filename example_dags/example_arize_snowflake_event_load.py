@@ -20,7 +20,12 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 
-from airflow.sdk import DAG, CronDataIntervalTimetable, task
+from airflow.sdk import DAG, task
+
+try:
+    from airflow.sdk import CronDataIntervalTimetable
+except ImportError:  # Airflow 3.1 keeps it outside the SDK
+    from airflow.timetables.interval import CronDataIntervalTimetable  # type: ignore[no-redef]
 
 from airflow_provider_arize.operators.event_jobs import (
     ArizeCreateTriggeredTableImportJobOperator,

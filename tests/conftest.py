@@ -11,6 +11,12 @@ import pytest
 
 from airflow_provider_arize.dag_testing import configure_local_airflow
 
+# the package's fixtures, opted into as a user's own tests would (they load for no one else)
+pytest_plugins = [
+    "airflow_provider_arize.emulator.pytest_plugin",
+    "airflow_provider_arize.local_services.pytest_plugin",
+]
+
 ROOT = Path(__file__).resolve().parent.parent
 _HOME = Path(tempfile.mkdtemp(prefix="arize-airflow-home-"))
 configure_local_airflow(_HOME, ROOT / "example_dags")
@@ -43,12 +49,16 @@ def arize_conn_env(arize_emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 @pytest.fixture(autouse=True)
 def _host_shape_known(request: pytest.FixtureRequest) -> None:
-    """Learn the shape of a test's emulator before the test runs, then zero its request counters.
+    """Forget the shapes learnt by earlier tests; learn the shape of this test's emulator before it runs,
+    then zero its request counters.
 
     The client discovers a host's schema with one request the first time it talks to it (see
     ``api/sender.py``); tests that count requests or script faults should see only their own calls.
     Discovery itself is tested in ``tests/api/test_host_shape.py``.
     """
+    from airflow_provider_arize.api.shape.host import forget_shapes
+
+    forget_shapes()  # a port an earlier test's emulator used may serve another API variant now
     if "arize_emulator" not in request.fixturenames or not getattr(request.module, "PRE_DISCOVER", True):
         return
     from airflow_provider_arize.api.sender import Sender

@@ -31,11 +31,16 @@ def test_provider_info_is_valid_and_points_at_real_classes() -> None:
 
 def test_airflow_lists_provider_and_connection_type() -> None:
     from airflow.providers_manager import ProvidersManager
-    from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
 
     manager = ProvidersManager()
     assert "airflow-provider-arize" in manager.providers
-    hook = ProvidersManagerTaskRuntime().hooks["arize"]
+    try:
+        from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
+
+        hooks = ProvidersManagerTaskRuntime().hooks
+    except ImportError:  # Airflow 3.1: one providers manager
+        hooks = manager.hooks
+    hook = hooks["arize"]
     assert hook is not None and hook.hook_class_name.endswith("ArizeHook")
     widgets = manager.connection_form_widgets
     for extra in ("space_id", "job_id_form", "timeout", "verify", "ca_bundle", "poll_queries_per_minute"):

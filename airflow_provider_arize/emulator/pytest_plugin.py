@@ -1,4 +1,5 @@
-"""Pytest fixtures for the Arize emulator (registered as a ``pytest11`` entry point).
+"""Pytest fixtures for the Arize emulator, opted into from a ``conftest.py`` with
+``pytest_plugins = ["airflow_provider_arize.emulator.pytest_plugin"]`` (the ``testing`` extra).
 
 * ``arize_emulator``: a fresh in-memory :class:`~.testing.EmulatorServer` per test, serving the profile
   (API variant, see :mod:`.profiles`) given by indirect parametrization, else by the marker
@@ -12,9 +13,6 @@ Example::
 
     @pytest.mark.parametrize("arize_emulator", ["full", "pages", "no-search"], indirect=True)
     def test_lists_jobs(arize_emulator): ...
-
-Without the entry point, enable them in a ``conftest.py`` with
-``pytest_plugins = ["airflow_provider_arize.emulator.pytest_plugin"]``.
 """
 
 from __future__ import annotations
@@ -24,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-if TYPE_CHECKING:  # imported lazily: this plugin loads in every pytest run where the package is installed,
-    # including installs without the ``emulator`` extra
+if TYPE_CHECKING:  # imported lazily: the fixtures' server starts only when a test asks for one
     from .testing import EmulatorServer
 
 MARKER = "arize_profile"

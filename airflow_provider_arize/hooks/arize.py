@@ -89,6 +89,22 @@ class ArizeHook(BaseHook):
     conn_type = "arize"
     hook_name = "Arize"
 
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """The form's extra fields where Airflow does not read ``conn-fields`` (3.1, with the FAB UI
+        installed); see :mod:`airflow_provider_arize.compat`."""
+        from airflow_provider_arize.compat import connection_form_widgets
+
+        return connection_form_widgets()
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """How the form shows the standard fields, where Airflow does not read ``ui-field-behaviour``
+        (the same data, keyed as hooks key it: ``hidden_fields``)."""
+        from airflow_provider_arize.get_provider_info import ui_field_behaviour
+
+        return {key.replace("-", "_"): value for key, value in ui_field_behaviour().items()}
+
     def __init__(self, arize_conn_id: str = default_conn_name, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.arize_conn_id = arize_conn_id
@@ -134,7 +150,7 @@ class ArizeHook(BaseHook):
 
         conn = await self.aget_connection(self.arize_conn_id)
         if conn.password:
-            from airflow.sdk.log import amask_secret
+            from airflow_provider_arize.compat import amask_secret
 
             await amask_secret(conn.password)
         from airflow_provider_arize.hooks.connection import ArizeConnectionSettings

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.links import XCOM_JOB_ID, XCOM_JOB_URL, XCOM_SHORT_JOB_ID, ArizeJobLink
 
@@ -30,9 +31,9 @@ def default_deferrable(deferrable: bool | None) -> bool:
     built, not at import)."""
     if deferrable is not None:
         return bool(deferrable)
-    from airflow.sdk import conf
+    from airflow.providers.common.compat.sdk import conf
 
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
+    return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
 
 
 def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
@@ -76,7 +77,7 @@ NOT_RETRYABLE = [
 def fail_fast_retry_policy() -> Any:
     """The default ``retry_policy`` of the package's tasks: :data:`NOT_RETRYABLE` errors fail the task at
     once instead of spending its retries; anything else (timeouts, transient errors) retries as usual.
-    Pass your own ``retry_policy`` to change it."""
+    Pass your own ``retry_policy`` to change it. Airflow 3.3 and later (see :mod:`..compat`)."""
     from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
 
     return ExceptionRetryPolicy(
@@ -114,7 +115,7 @@ class ArizeBaseOperator(ArizeHookMixin, BaseOperator):
     ui_color = "#dff5e6"
 
     def __init__(self, *, arize_conn_id: str = ArizeHook.default_conn_name, **kwargs: Any) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         self.arize_conn_id = arize_conn_id
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ArizeValidateFilesOperator(BaseOperator):
         max_file_size: int | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         self.bucket = bucket
         self.files = files

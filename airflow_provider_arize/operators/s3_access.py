@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class ArizeS3BucketAccessOperator(BaseOperator):
         fail_on_broad_grants: bool = False,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         self.bucket = bucket
         self.ingestion_key = ingestion_key

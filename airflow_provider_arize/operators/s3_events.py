@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class ArizeS3EventFilesOperator(BaseOperator):
     ) -> None:
         from airflow_provider_arize.api.errors import ArizeConfigError
 
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         asset_name = asset if isinstance(asset, str) or asset is None else asset.name
         watched = _watched(asset) if asset is not None and not isinstance(asset, str) else None
@@ -146,7 +147,7 @@ class ArizeS3EventFilesOperator(BaseOperator):
         return payloads
 
     def execute(self, context: Context) -> list[dict[str, Any]]:
-        from airflow.sdk.exceptions import AirflowSkipException
+        from airflow.providers.common.compat.sdk import AirflowSkipException
 
         from airflow_provider_arize.s3.event_messages import files_from_payloads
         from airflow_provider_arize.s3.filters import KeyFilter

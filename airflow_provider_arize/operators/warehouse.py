@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseOperator
 
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import ArizeBaseOperator, fail_fast_retry_policy, resolve_window
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class ArizeTablePreflightOperator(BaseOperator):
         window_end: Any = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         self.table_store = table_store
         self.warehouse_conn_id = warehouse_conn_id

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
 
@@ -56,7 +57,7 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         poke_interval: float = DEFAULT_POLL_INTERVAL,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         interval = checked_wait_arguments(poke_interval, max_consecutive_errors, kwargs)
         super().__init__(poke_interval=interval, **kwargs)
         self.arize_conn_id = arize_conn_id

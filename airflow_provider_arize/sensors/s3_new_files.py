@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, cast
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import default_deferrable, fail_fast_retry_policy
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         from airflow_provider_arize.s3.detection import check_settings
         from airflow_provider_arize.sensors.base import checked_wait_arguments
 
-        kwargs.setdefault("retry_policy", fail_fast_retry_policy())
+        set_default_retry_policy(kwargs, fail_fast_retry_policy)
         kwargs.setdefault("max_active_tis_per_dag", 1)
         interval = checked_wait_arguments(poke_interval, max_consecutive_errors, kwargs)
         super().__init__(poke_interval=interval, **kwargs)
@@ -415,7 +416,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         state; a ``timeout`` fails with ``AirflowSensorTimeout`` (skipped with ``soft_fail``), an
         ``error`` with the trigger's message. When the stored state is no longer the one the trigger
         started from (another run committed meanwhile), detect again instead of trusting the event."""
-        from airflow.sdk.exceptions import AirflowSensorTimeout
+        from airflow.providers.common.compat.sdk import AirflowSensorTimeout
 
         from airflow_provider_arize.api.errors import ArizeError
         from airflow_provider_arize.s3.detection import state_digest

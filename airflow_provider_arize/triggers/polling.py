@@ -60,7 +60,7 @@ _closing: set[asyncio.Task[None]] = set()
 
 def coalescing_enabled() -> bool:
     """Whether waits share a batched poller (``[arize] coalesce_trigger_polls``, default true)."""
-    from airflow.sdk.configuration import conf
+    from airflow.providers.common.compat.sdk import conf
 
     return bool(conf.getboolean(CONFIG_SECTION, CONFIG_OPTION, fallback=True))
 

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import LiveStack
 
-pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live-airflow")]
+pytestmark = pytest.mark.live
 DAG = "example_arize_snowflake_event_load"
 
 

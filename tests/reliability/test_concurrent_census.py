@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from airflow_provider_arize.dag_testing import TaskInstanceOutcome
-from airflow_provider_arize.reliability.census import duplicates_after_lost_create, take_census
-from airflow_provider_arize.reliability.live import answered_creates
+from fault_storm.census import duplicates_after_lost_create, take_census
+from fault_storm.live import answered_creates
 
 from .test_storm_census import PLAN, STATS, _clean_jobs, _instances
 

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from airflow_provider_arize.emulator.testing import EmulatorServer
-from airflow_provider_arize.reliability.census import CREATE_OPERATIONS, TRIGGER_OPERATION
-from airflow_provider_arize.reliability.plan import StormPlan
-from airflow_provider_arize.reliability.run import run_storm
+from fault_storm.census import CREATE_OPERATIONS, TRIGGER_OPERATION
+from fault_storm.plan import StormPlan
+from fault_storm.run import run_storm
 
 CREATIONS = 10
 WINDOWS = 10

@@ -20,8 +20,8 @@ from airflow_provider_arize.api.models import TableIngestionParameters
 from airflow_provider_arize.dag_testing import arize_connection_uri_env
 from airflow_provider_arize.emulator.testing import EmulatorServer
 from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.reliability.plan import TABLE_INGESTION, StormPlan
-from airflow_provider_arize.reliability.run import run_storm
+from fault_storm.plan import TABLE_INGESTION, StormPlan
+from fault_storm.run import run_storm
 
 TRANSPORT_ATTEMPTS = 6  # RetryPolicy.max_attempts: one more failure than this fails the try
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_arize.dag_testing import TaskInstanceOutcome
-from airflow_provider_arize.reliability.census import take_census
-from airflow_provider_arize.reliability.dag import CREATE_TASK_ID, event_job_task_id, trigger_task_id
-from airflow_provider_arize.reliability.plan import StormPlan
+from fault_storm.census import take_census
+from fault_storm.dag import CREATE_TASK_ID, event_job_task_id, trigger_task_id
+from fault_storm.plan import StormPlan
 
 PLAN = StormPlan(creations=2, windows=4, event_jobs=2)
 SPACE = "U3BhY2U6MQ=="

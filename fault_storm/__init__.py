@@ -1,5 +1,6 @@
 """Fault storms: run the package's operators as real Airflow tasks against the Arize emulator while it
-injects faults, then count what Arize ended up with.
+injects faults, then count what Arize ended up with. Test and benchmark harness: it lives beside the
+package, not in it, so the wheel does not ship it.
 
 * :mod:`.plan`: what a storm creates and triggers, and which faults it injects (:class:`StormPlan`).
 * :mod:`.dag`: the storm's DAG, built from a plan (and the DAG file ``dag.test()`` parses).

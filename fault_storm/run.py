@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow_provider_arize.dag_testing import DagRunReport, arize_connection_uri_env, load_dag, run_dag
-from airflow_provider_arize.reliability.census import StormCensus, take_census
-from airflow_provider_arize.reliability.dag import write_dag_file
-from airflow_provider_arize.reliability.plan import StormPlan
+from fault_storm.census import StormCensus, take_census
+from fault_storm.dag import write_dag_file
+from fault_storm.plan import StormPlan
 
 if TYPE_CHECKING:
     from airflow_provider_arize.emulator.testing import EmulatorAdmin

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_arize.reliability.plan import BIGQUERY_DATASET, BIGQUERY_PROJECT, StormPlan
+from fault_storm.plan import BIGQUERY_DATASET, BIGQUERY_PROJECT, StormPlan
 
 #: Columns of the Snowflake table the event-based jobs read (the emulator counts rows by ``CHANGE_TS``).
 EVENT_SCHEMA = {
@@ -42,9 +42,12 @@ TABLE_SCHEMA = {
     "changeTimestamp": "change_ts",
 }
 _MODEL: dict[str, Any] = {"model_type": "score_categorical", "environment": "production"}
-_DAG_FILE = '''"""Fault storm DAG (generated): the plan is the JSON file of the same name next to this one."""
+_DAG_FILE = '''"""Fault storm DAG (generated): the plan is the JSON file of the same name next to this one.
 
-from airflow_provider_arize.reliability.dag import dag_from_plan_file
+(Airflow parses a file only if it names both "airflow" and "dag", as this line does.)
+"""
+
+from fault_storm.dag import dag_from_plan_file
 
 dag = dag_from_plan_file(__file__)
 '''

@@ -40,15 +40,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.dag_testing import TaskInstanceOutcome
-from airflow_provider_arize.reliability.census import StormCensus, take_census
-from airflow_provider_arize.reliability.dag import write_dag_file
-from airflow_provider_arize.reliability.run import Emulator, connection_env, prepare_services
+from fault_storm.census import StormCensus, take_census
+from fault_storm.dag import write_dag_file
+from fault_storm.run import Emulator, connection_env, prepare_services
 
 if TYPE_CHECKING:
     from airflow_provider_arize.emulator.testing import EmulatorAdmin
     from airflow_provider_arize.local_services.airflow import LiveAirflow
     from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
-    from airflow_provider_arize.reliability.plan import StormPlan
+    from fault_storm.plan import StormPlan
 
 #: The lookup held so that racers create together.
 LOOKUP_OPERATION = "ListTableImportJobs"

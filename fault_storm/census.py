@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_arize.dag_testing import TaskInstanceOutcome
-from airflow_provider_arize.reliability.dag import CREATE_TASK_ID, trigger_task_id
-from airflow_provider_arize.reliability.plan import StormPlan, Window
+from fault_storm.dag import CREATE_TASK_ID, trigger_task_id
+from fault_storm.plan import StormPlan, Window
 
 #: GraphQL operation names of the mutations the storm sends (dry runs included).
 MUTATION_PREFIXES = ("Create", "Update", "Pause", "Start", "Delete", "DryRun")
