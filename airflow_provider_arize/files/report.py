@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from airflow_provider_arize.api.constants import MAX_FILE_BYTES as _ARIZE_MAX_FILE_BYTES
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models.schema import ModelSchema
 
 from .errors import FileReadError, FileValidationError
@@ -113,6 +114,13 @@ def validate_file(
         problems.append(FileProblem(None, "read", str(exc)))
     except FileValidationError as exc:
         problems.append(FileProblem(None, "file", str(exc)))
+    except ImportError as exc:  # the environment, not the file
+        label = fmt.label if fmt else "these"
+        raise ArizeConfigError(
+            f"validating {label} files needs pyarrow, which is not installed ({exc}): install "
+            "airflow-provider-arize[pyarrow] (the amazon extra includes it)",
+            field="pyarrow",
+        ) from exc
     except Exception as exc:  # pyarrow and parser errors on hostile bytes: a property of the file
         label = fmt.label if fmt else "file"
         reason = f"not a readable {label} file: {type(exc).__name__}: {exc}"
