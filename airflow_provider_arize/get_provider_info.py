@@ -97,6 +97,14 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": "Arize",
                 "external-doc-url": "https://arize.com/docs/ax",
+                # pages of this repository's docs/ folder
+                "how-to-guide": [
+                    "/docs/connection.md",
+                    "/docs/table-jobs.md",
+                    "/docs/event-jobs.md",
+                    "/docs/file-jobs.md",
+                    "/docs/emulator.md",
+                ],
                 "tags": ["service"],
             }
         ],

@@ -20,6 +20,9 @@ def test_provider_info_is_valid_and_points_at_real_classes() -> None:
     schema = json.loads((Path(airflow_init).parent / "provider_info.schema.json").read_text())
     jsonschema.validate(info, schema)
     assert info["package-name"] == "airflow-provider-arize"
+    root = Path(__file__).resolve().parents[1]
+    for guide in info["integrations"][0]["how-to-guide"]:
+        assert (root / guide.lstrip("/")).is_file(), guide  # every how-to guide is a page of docs/
     for dotted in [c["hook-class-name"] for c in info["connection-types"]] + info["extra-links"]:
         module, _, name = dotted.rpartition(".")
         assert hasattr(importlib.import_module(module), name), dotted
