@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from airflow_provider_arize.api.models import QueryWindow
     from airflow_provider_arize.waits import TableRunOutcome
 
-#: XCom key of the window a run task triggered (``{"start", "end"}``, RFC 3339 UTC).
+#: XCom key of the window a run task triggered (``{"queryStart", "queryEnd"}``, RFC 3339 UTC).
 XCOM_WINDOW = "arize_window"
 
 

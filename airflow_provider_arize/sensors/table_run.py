@@ -36,7 +36,8 @@ class ArizeTableRunSensor(ArizeWaitSensor):
 
     The other parameters are :class:`~airflow_provider_arize.sensors.base.ArizeWaitSensor`'s.
 
-    Returns (XCom) ``{"job_id", "window_start", "window_end", "query_id", "records_processed_count"}``.
+    Returns (XCom) ``{"job_id", "window_start", "window_end", "triggered", "query_id",
+    "records_processed_count"}`` (``triggered`` is false: something else triggered the run).
     """
 
     template_fields: Sequence[str] = ("job_id", "window_start", "window_end")
