@@ -12,10 +12,7 @@ import pytest
 from airflow_provider_arize.dag_testing import configure_local_airflow
 
 # the package's fixtures, opted into as a user's own tests would (they load for no one else)
-pytest_plugins = [
-    "airflow_provider_arize.emulator.pytest_plugin",
-    "airflow_provider_arize.local_services.pytest_plugin",
-]
+pytest_plugins = ["airflow_provider_arize.testing.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 _HOME = Path(tempfile.mkdtemp(prefix="arize-airflow-home-"))
