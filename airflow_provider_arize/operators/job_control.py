@@ -1,5 +1,6 @@
 """Pause, resume and delete import jobs (table or file). Each is idempotent: a job already in the target
-state succeeds without a request and the log says so. Pausing or resuming a deleted job fails."""
+state succeeds without a request and the log says so. Pausing or resuming a deleted job fails. Without
+``job_type`` the operator finds the job's kind itself (a table job first, then a file job)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ if TYPE_CHECKING:
 
 
 class _JobStatusOperator(ArizeBaseOperator):
-    """:param job_id: global id or short job id. :param job_type: ``table`` (default) or ``file``."""
+    """:param job_id: global id or short job id. :param job_type: ``table`` or ``file``; default: the
+    kind of the job ``job_id`` names (looked up, table jobs first; name it when a short id could be
+    either)."""
 
     template_fields: Sequence[str] = ("job_id", "job_type")
     action: Literal["pause", "resume", "delete"]
 
-    def __init__(self, *, job_id: str, job_type: Literal["table", "file"] = "table", **kwargs: Any) -> None:
+    def __init__(
+        self, *, job_id: str, job_type: Literal["table", "file"] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.job_type = job_type
@@ -29,13 +34,28 @@ class _JobStatusOperator(ArizeBaseOperator):
     def _change(self) -> StatusChange:
         raise NotImplementedError
 
-    def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeConfigError
+    def _resolve_job_type(self) -> None:
+        """Find the kind of job ``job_id`` names when ``job_type`` is not given."""
+        from airflow_provider_arize.api.errors import ArizeConfigError, ArizeNotFoundError
 
-        if self.job_type not in ("table", "file"):
-            raise ArizeConfigError(
-                f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
-            )
+        if self.job_type is not None:
+            if self.job_type not in ("table", "file"):
+                raise ArizeConfigError(
+                    f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
+                )
+            return
+        ref = job_ref(self.job_id)
+        for kind in ("table", "file"):
+            try:
+                self.hook.get_job(kind, ref)
+            except ArizeNotFoundError:
+                continue
+            self.job_type = kind
+            return
+        raise ArizeNotFoundError(f"no table or file import job {ref!r} in this space")
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        self._resolve_job_type()
         change = self._change()
         job = change.job
         if change.changed:
@@ -64,6 +84,7 @@ class ArizePauseImportJobOperator(_JobStatusOperator):
     action = "pause"
 
     def _change(self) -> StatusChange:
+        assert self.job_type is not None
         return self.hook.pause_job(self.job_type, job_ref(self.job_id))
 
 
@@ -73,6 +94,7 @@ class ArizeResumeImportJobOperator(_JobStatusOperator):
     action = "resume"
 
     def _change(self) -> StatusChange:
+        assert self.job_type is not None
         return self.hook.resume_job(self.job_type, job_ref(self.job_id))
 
 
@@ -82,4 +104,5 @@ class ArizeDeleteImportJobOperator(_JobStatusOperator):
     action = "delete"
 
     def _change(self) -> StatusChange:
+        assert self.job_type is not None
         return self.hook.delete_job(self.job_type, job_ref(self.job_id))

@@ -221,3 +221,25 @@ def test_validation_operator_skips_bad_files_keeps_good_ones(bucket: str, fake_s
         (f"{PREFIX}{DAY}/broken.parquet", 3),
     ]
     assert [i["key"] for i in result["invalid"]] == [f"{PREFIX}{DAY}/truncated.parquet"]
+
+
+def test_pause_resume_delete_find_a_file_jobs_kind_without_being_told(
+    bucket: str, arize_emulator: Any
+) -> None:
+    from airflow_provider_arize.api.errors import ArizeNotFoundError
+    from airflow_provider_arize.operators.job_control import (
+        ArizeDeleteImportJobOperator,
+        ArizePauseImportJobOperator,
+        ArizeResumeImportJobOperator,
+    )
+
+    job = _create(bucket)
+    for operator, status in (
+        (ArizePauseImportJobOperator, "inactive"),
+        (ArizeResumeImportJobOperator, "active"),
+        (ArizeDeleteImportJobOperator, "deleted"),
+    ):
+        done = operator(task_id="change", job_id=job["id"]).execute(context())
+        assert done["changed"] is True and done["job_status"] == status
+    with pytest.raises(ArizeNotFoundError, match="no table or file import job"):
+        ArizePauseImportJobOperator(task_id="p", job_id="RmlsZUltcG9ydEpvYjo5OTk=").execute(context())
