@@ -64,8 +64,14 @@ with DAG(
     @task
     def write_predictions(data_interval_start: Any = None, data_interval_end: Any = None) -> int:
         """Replace the hour's rows of the predictions table with this run's predictions."""
+        from airflow.providers.common.compat.sdk import AirflowFailException
         from airflow.providers.snowflake.hooks.snowflake import SnowflakeHook
 
+        if data_interval_start is None or data_interval_end is None:
+            raise AirflowFailException(
+                "this run has no data interval, so no hour to load: trigger it with a logical date "
+                "(the hour before it is loaded), or let the schedule run it"
+            )
         start = data_interval_start.in_timezone("UTC").naive()
         end = data_interval_end.in_timezone("UTC").naive()
         rows = 20 + start.hour  # a different, known number of predictions each hour

@@ -273,10 +273,16 @@ class LiveAirflow:
         )
         content = answer.get("content") if isinstance(answer, dict) else answer
         if isinstance(content, list):
-            return "\n".join(
-                str(line.get("event", line)) if isinstance(line, dict) else str(line) for line in content
-            )
+            return "\n".join(_log_line(line) for line in content)
         return str(content)
+
+
+def _log_line(line: Any) -> str:
+    """One structured log line as text: its event and its other fields (an error's detail included)."""
+    if not isinstance(line, dict):
+        return str(line)
+    fields = {k: v for k, v in line.items() if k not in {"event", "timestamp", "level", "logger", "loc"}}
+    return " ".join([str(line.get("event", "")), *(f"{k}={v}" for k, v in fields.items())]).strip()
 
 
 def _free_port() -> int:

@@ -57,3 +57,12 @@ def test_overlapping_runs_make_one_job_and_one_query_per_window(live_stack: Live
     assert len(windows) == 5 and set(windows.values()) == {1}  # the first scene's hour and four more
     assert all(q["status"] == "succeeded" for q in job["queries"])
     assert len(admin.jobs()) == 2  # no create beyond the first scene's race
+
+    # a person triggers the DAG from the UI without a logical date: one clear message, no retry, nothing sent
+    requests_before = admin.stats()["requests"]["total"]
+    bare = airflow.trigger(DAG)
+    run = airflow.wait_run(DAG, bare)
+    tis = {ti["task_id"]: ti for ti in airflow.task_instances(DAG, bare)}
+    assert run["state"] == "failed" and tis["write_predictions"]["try_number"] == 1
+    assert "no data interval, so no hour to load" in airflow.task_log(DAG, bare, "write_predictions")
+    assert admin.stats()["requests"]["total"] == requests_before
