@@ -48,10 +48,8 @@ pytest: setup
 floor-test: $(FLOOR_VENV)/.synced
 	$(FLOOR_VENV)/bin/pytest -n 3 tests/e2e/test_example_dags.py tests/test_provider_info.py
 
-# The two test runs side by side (pytest alone keeps about one of the two cores busy); each one's output
-# is printed when it ends.
-test: lint typecheck
-	$(MAKE) --no-print-directory -j2 -Otarget pytest floor-test
+# One after the other: run side by side on two cores, timing-sensitive tests starve.
+test: lint typecheck pytest floor-test
 
 # Every benchmark (benchmarks/bench_*.py), each in a fresh interpreter; rewrites benchmarks/RESULTS.md.
 # BENCH_SIZES=10,100 skips the 1 GB Parquet file.
