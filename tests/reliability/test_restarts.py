@@ -89,6 +89,11 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float = 60, alive:
         time.sleep(0.1)
 
 
+def polls(emulator: EmulatorProcess, operation: str) -> int:
+    """How many ``operation`` requests this emulator process has answered since it (re)started."""
+    return int(emulator.admin.stats()["requests"]["by_operation"].get(operation, 0))
+
+
 def jobs_by_id(emulator: EmulatorProcess) -> dict[str, dict[str, Any]]:
     return {job["id"]: job for job in emulator.admin.jobs()}
 
@@ -194,9 +199,13 @@ def test_emulator_killed_twice_mid_run_loses_nothing_and_the_waiting_tasks_finis
         for i in (3, 4):
             put_parquet(s3, bucket, f"preds/late/{i}.parquet", predictions_table(DAY, FILE_ROWS[i]))
         time.sleep(0.3)  # the file worker is at work on them
+        seen = polls(emulator, "GetTableImportJob")
+        wait_until(
+            "the table wait polling", lambda: polls(emulator, "GetTableImportJob") >= seen + 2, 60, proc
+        )
         before = jobs_by_id(emulator)
         emulator.kill()
-        time.sleep(2)  # the task keeps polling a dead endpoint
+        time.sleep(3)  # the task keeps polling a dead endpoint
         emulator.extra_args.remove("--hold-queries")  # Arize runs the query once it is back
         emulator.restart()
         assert_nothing_lost(before, jobs_by_id(emulator))
@@ -211,11 +220,12 @@ def test_emulator_killed_twice_mid_run_loses_nothing_and_the_waiting_tasks_finis
             60,
             proc,
         )
-        time.sleep(1)  # the sensor is poking: it needs six files
+        seen = polls(emulator, "GetFileImportJob")  # the sensor is poking: it needs six files
+        wait_until("the file wait polling", lambda: polls(emulator, "GetFileImportJob") >= seen + 2, 60, proc)
         before = jobs_by_id(emulator)
         emulator.kill()
         put_parquet(s3, bucket, "preds/late/5.parquet", predictions_table(DAY, FILE_ROWS[5]))
-        time.sleep(2)
+        time.sleep(3)
         emulator.restart()
         assert_nothing_lost(before, jobs_by_id(emulator))
 
