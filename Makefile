@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 FLOOR_VENV := .venv-floor
 
-.PHONY: setup demo test lint typecheck pytest floor-test bench emulator clean
+.PHONY: setup demo test lint typecheck pytest floor-test live-test bench emulator clean
 
 # uv itself, pinned, in a private virtualenv (nothing installed system-wide).
 $(UV):
@@ -42,7 +42,11 @@ typecheck: setup
 
 # Three workers on two cores (most tests wait on local servers), one test file per worker at a time.
 pytest: setup
-	$(VENV)/bin/pytest -n 3 --dist loadfile
+	$(VENV)/bin/pytest -n 3 --dist loadfile --ignore=tests/live
+
+# The live-Airflow tests (airflow standalone; about 2 min), kept out of make test until they hold under load.
+live-test: setup
+	$(VENV)/bin/pytest tests/live
 
 # The end-to-end DAG tests and the provider metadata again, on the floor Airflow.
 floor-test: $(FLOOR_VENV)/.synced
