@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -48,11 +49,11 @@ def has_retry_policies() -> bool:
     return True
 
 
-def set_default_retry_policy(kwargs: dict[str, Any], policy: Any) -> None:
-    """Give a task ``policy`` unless its arguments name one; nothing on an Airflow without policies
-    (where passing ``retry_policy`` yourself is an error of Airflow's)."""
-    if has_retry_policies():
-        kwargs.setdefault("retry_policy", policy() if callable(policy) else policy)
+def set_default_retry_policy(kwargs: dict[str, Any], make_policy: Callable[[], Any]) -> None:
+    """Give a task the policy ``make_policy()`` builds unless its arguments name one; nothing on an
+    Airflow without policies (where passing ``retry_policy`` yourself is an error of Airflow's)."""
+    if has_retry_policies() and "retry_policy" not in kwargs:
+        kwargs["retry_policy"] = make_policy()
 
 
 async def amask_secret(secret: str) -> None:

@@ -31,11 +31,11 @@ class _JobStatusOperator(ArizeBaseOperator):
         self.job_id = job_id
         self.job_type = job_type
 
-    def _change(self) -> StatusChange:
+    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
         raise NotImplementedError
 
-    def _resolve_job_type(self) -> None:
-        """Find the kind of job ``job_id`` names when ``job_type`` is not given."""
+    def _job_type(self, ref: str) -> Literal["table", "file"]:
+        """``job_type`` as given, else the kind of job ``ref`` names (looked up, table jobs first)."""
         from airflow_provider_arize.api.errors import ArizeConfigError, ArizeNotFoundError
 
         if self.job_type is not None:
@@ -43,25 +43,24 @@ class _JobStatusOperator(ArizeBaseOperator):
                 raise ArizeConfigError(
                     f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
                 )
-            return
-        ref = job_ref(self.job_id)
+            return self.job_type
         for kind in ("table", "file"):
             try:
                 self.hook.get_job(kind, ref)
             except ArizeNotFoundError:
                 continue
-            self.job_type = kind
-            return
+            return kind
         raise ArizeNotFoundError(f"no table or file import job {ref!r} in this space")
 
     def execute(self, context: Context) -> dict[str, Any]:
-        self._resolve_job_type()
-        change = self._change()
+        ref = job_ref(self.job_id)
+        kind = self._job_type(ref)
+        change = self._change(kind, ref)
         job = change.job
         if change.changed:
             self.log.info(
                 "%s import job %s (jobId %s): %s done, status is now %s",
-                self.job_type,
+                kind,
                 job.id,
                 job.job_id,
                 self.action,
@@ -70,7 +69,7 @@ class _JobStatusOperator(ArizeBaseOperator):
         else:
             self.log.info(
                 "%s import job %s (jobId %s) was already %s; nothing to do",
-                self.job_type,
+                kind,
                 job.id,
                 job.job_id,
                 job.job_status,
@@ -83,9 +82,8 @@ class ArizePauseImportJobOperator(_JobStatusOperator):
 
     action = "pause"
 
-    def _change(self) -> StatusChange:
-        assert self.job_type is not None
-        return self.hook.pause_job(self.job_type, job_ref(self.job_id))
+    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
+        return self.hook.pause_job(kind, ref)
 
 
 class ArizeResumeImportJobOperator(_JobStatusOperator):
@@ -93,9 +91,8 @@ class ArizeResumeImportJobOperator(_JobStatusOperator):
 
     action = "resume"
 
-    def _change(self) -> StatusChange:
-        assert self.job_type is not None
-        return self.hook.resume_job(self.job_type, job_ref(self.job_id))
+    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
+        return self.hook.resume_job(kind, ref)
 
 
 class ArizeDeleteImportJobOperator(_JobStatusOperator):
@@ -103,6 +100,5 @@ class ArizeDeleteImportJobOperator(_JobStatusOperator):
 
     action = "delete"
 
-    def _change(self) -> StatusChange:
-        assert self.job_type is not None
-        return self.hook.delete_job(self.job_type, job_ref(self.job_id))
+    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
+        return self.hook.delete_job(kind, ref)
