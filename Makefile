@@ -41,10 +41,11 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 # Three workers on two cores (most tests wait on local servers), one test file per worker at a time.
+# Includes the live-Airflow tests (tests/live: airflow standalone, about 2 min on one worker).
 pytest: setup
-	$(VENV)/bin/pytest -n 3 --dist loadfile --ignore=tests/live
+	$(VENV)/bin/pytest -n 3 --dist loadfile
 
-# The live-Airflow tests (airflow standalone; about 2 min), kept out of make test until they hold under load.
+# The live-Airflow tests alone.
 live-test: setup
 	$(VENV)/bin/pytest tests/live
 

@@ -1,7 +1,8 @@
 """Hourly event-triggered Snowflake load: write the hour's predictions, have Arize ingest exactly that hour.
 
 1. ``write_predictions`` writes the data interval's rows into a Snowflake table (idempotent: the hour's
-   rows are replaced in one transaction, so a retry, a re-run or an overlapping run writes them once).
+   rows are replaced in one transaction, and one run writes at a time, so a retry, a re-run or an
+   overlapping run writes them once).
 2. ``preflight`` checks the table has every column the Arize schema names, with types Arize accepts.
 3. ``ensure_job`` creates the event-based (triggered) Arize job once; later runs reuse it.
 4. ``trigger_window`` asks Arize to ingest ``[data_interval_start, data_interval_end)`` and waits until
@@ -60,8 +61,9 @@ with DAG(
     doc_md=__doc__,
     default_args={"retries": 2, "retry_delay": timedelta(seconds=10)},
 ) as dag:
-
-    @task
+    # one write at a time across runs: two overlapping runs of one hour (a hand-triggered re-run during the
+    # scheduled one) must not both delete "nothing yet" and insert the hour's rows
+    @task(max_active_tis_per_dag=1)
     def write_predictions(data_interval_start: Any = None, data_interval_end: Any = None) -> int:
         """Replace the hour's rows of the predictions table with this run's predictions."""
         from airflow.providers.common.compat.sdk import AirflowFailException
@@ -98,8 +100,7 @@ with DAG(
                     at.isoformat(sep=" "),
                 )
             )
-        # one transaction: two overlapping runs of the hour never leave its rows twice (the one that
-        # conflicts fails and retries)
+        # one transaction: readers never see the hour half replaced
         with closing(hook.get_conn()) as conn, closing(conn.cursor()) as cursor:
             cursor.execute("BEGIN")
             cursor.execute(

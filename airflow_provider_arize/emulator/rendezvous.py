@@ -4,13 +4,13 @@ Tests of overlapping runs use it to reproduce a race every time instead of by lu
 ``{"operation": "ListTableImportJobs", "parties": 2}`` two tasks that both look for a job before
 creating it both get their answer only once both have asked, so both see "no job yet" and both create.
 Requests after the first N pass straight through; a party that waits ``timeout`` seconds in vain goes on
-alone. ``PUT /_emulator/rendezvous`` sets it, ``DELETE`` clears it.
+alone and is counted in ``gave_up`` (so a test can tell a race that happened from one that did not).
+``PUT /_emulator/rendezvous`` sets it, ``DELETE`` clears it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ class Rendezvous:
     parties: int = 2
     timeout: float = 10.0
     arrived: int = 0
+    gave_up: int = 0
     _event: asyncio.Event | None = field(default=None, repr=False)
 
     def configure(self, body: dict[str, Any] | None) -> dict[str, Any]:
@@ -39,7 +40,7 @@ class Rendezvous:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
             raise ValueError("timeout must be a number of seconds in (0, 300]")
         self.operation, self.parties, self.timeout = operation, parties, float(timeout)
-        self.arrived, self._event = 0, None
+        self.arrived, self.gave_up, self._event = 0, 0, None
         return self.to_json()
 
     def to_json(self) -> dict[str, Any]:
@@ -48,6 +49,7 @@ class Rendezvous:
             "parties": self.parties,
             "timeout": self.timeout,
             "arrived": self.arrived,
+            "gave_up": self.gave_up,
         }
 
     async def meet(self, operation: str | None) -> None:
@@ -61,5 +63,7 @@ class Rendezvous:
         if self.arrived >= self.parties:
             event.set()
             return
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(event.wait(), self.timeout)
+        except TimeoutError:
+            self.gave_up += 1

@@ -156,7 +156,8 @@ class EmulatorAdmin:
         )
 
     def rendezvous(self) -> dict[str, Any]:
-        """The meeting point: ``operation``, ``parties``, ``timeout`` and how many have ``arrived``."""
+        """The meeting point: ``operation``, ``parties``, ``timeout``, how many have ``arrived`` and how many
+        ``gave_up`` waiting."""
         return dict(self._call("GET", "/rendezvous"))
 
     def reset_stats(self) -> dict[str, Any]:

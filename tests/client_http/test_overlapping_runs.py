@@ -48,11 +48,19 @@ def test_racing_creates_end_with_one_job_that_every_racer_reports(
                 range(racers),
             )
         )
+    assert arize_emulator.admin.rendezvous()["gave_up"] == 0  # the race happened: all met before looking
     (survivor,) = live_jobs(arize_emulator)
     assert {r.job.job_id for r in results} == {str(survivor["job_id"])}  # everyone uses the same job
     assert sum(r.created for r in results) == 1
     assert len(arize_emulator.admin.jobs()) == racers  # the losers were deleted, by their own creators
     assert min(int(j["job_id"]) for j in arize_emulator.admin.jobs()) == int(survivor["job_id"])  # the oldest
+
+
+def test_a_racer_that_meets_nobody_goes_on_alone_and_the_meeting_says_so(arize_emulator: Any) -> None:
+    arize_emulator.admin.set_rendezvous("ListTableImportJobs", parties=2, timeout=0.5)
+    result = client(arize_emulator).create_triggered_table_job(triggered_spec(arize_emulator.space_id))
+    assert result.created and len(live_jobs(arize_emulator)) == 1
+    assert arize_emulator.admin.rendezvous()["gave_up"] == 1  # waited alone, then looked
 
 
 def test_a_duplicate_left_by_a_killed_racer_is_reported_naming_both_and_the_oldest_used(

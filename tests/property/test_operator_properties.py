@@ -336,10 +336,8 @@ def test_trigger_a_window(arize: Arize, kwargs: dict[str, Any], window: dict[str
 )
 def test_update_ingestion_parameters(arize: Arize, kwargs: dict[str, Any]) -> None:
     spoiled = kwargs.pop(SPOILED)
-    if not spoiled and all(
-        kwargs[k] is None for k in ("row_limit", "refresh_interval_minutes", "query_window_size_hours")
-    ):
-        spoiled = ["tableIngestionParameters"]  # nothing to update is an error of its own
+    if all(kwargs[k] is None for k in ("row_limit", "refresh_interval_minutes", "query_window_size_hours")):
+        spoiled = [*spoiled, "tableIngestionParameters"]  # nothing to update is an error of its own
     ref = arize.table_job if kwargs["job_id"] == "table" else kwargs["job_id"]
     op = ArizeUpdateTableIngestionParametersOperator(task_id="update", **{**kwargs, "job_id": ref})
     run = lambda: op.execute(context())  # type: ignore[arg-type]  # noqa: E731
