@@ -29,9 +29,10 @@ $(FLOOR_VENV)/.synced: $(UV) floor/uv.lock floor/pyproject.toml pyproject.toml
 	cd floor && UV_PROJECT_ENVIRONMENT=../$(FLOOR_VENV) ../$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-# Start the local Arize emulator, run every example DAG against it, print what happened.
+# A local Airflow, the Arize emulator, S3 and Snowflake; every example DAG run through the scheduler; what
+# each task and Arize did. KEEP=1 leaves it all up (URL printed) until Ctrl-C.
 demo: setup
-	$(PY) scripts/demo.py
+	$(PY) scripts/demo.py $(if $(KEEP),--keep)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from airflow_provider_arize.local_services.example_tables import BIGQUERY_PROJECT, DATABRICKS_HOST
+
 
 def configure_local_airflow(home: Path, dags_folder: Path) -> None:
     """Point Airflow at a private home (SQLite metadata DB) and a DAGs folder, without example DAGs."""
@@ -82,12 +84,12 @@ def warehouse_connections_env(databricks_token: str = "dapi-local-example-token"
     """
     return {
         "AIRFLOW_CONN_GOOGLE_CLOUD_DEFAULT": json.dumps(
-            {"conn_type": "google_cloud_platform", "extra": {"project": "demo-project"}}
+            {"conn_type": "google_cloud_platform", "extra": {"project": BIGQUERY_PROJECT}}
         ),
         "AIRFLOW_CONN_DATABRICKS_DEFAULT": json.dumps(
             {
                 "conn_type": "databricks",
-                "host": "adb-1234567890123456.7.azuredatabricks.net",
+                "host": DATABRICKS_HOST,
                 "password": databricks_token,
                 "extra": {"http_path": "/sql/1.0/warehouses/demo"},
             }

@@ -32,6 +32,8 @@ __all__ = ["LiveAirflow", "LiveAirflowError"]
 
 #: Run states after which a run no longer changes.
 FINISHED = frozenset({"success", "failed"})
+#: Task instance states after which a try no longer changes (a retry is ``up_for_retry`` first).
+TASK_FINISHED = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
 
 
 class LiveAirflowError(RuntimeError):
@@ -257,6 +259,23 @@ class LiveAirflow:
                 raise LiveAirflowError(f"{dag_id}: runs {states} after {timeout:.0f} s (wanted {count})")
             time.sleep(1.0)
 
+    def wait_task(
+        self, dag_id: str, run_id: str, task_id: str, timeout: float = 300.0, map_index: int = -1
+    ) -> dict[str, Any]:
+        """Wait until one task instance of a run has finished (success, failed, skipped, upstream_failed
+        or removed), whatever the rest of the run does; return it (``state``, ``try_number``, ...)."""
+        deadline = time.monotonic() + timeout
+        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
+        while True:
+            ti = dict(self.api("GET", path if map_index < 0 else f"{path}/{map_index}"))
+            if ti["state"] in TASK_FINISHED:
+                return ti
+            if time.monotonic() > deadline:
+                raise LiveAirflowError(
+                    f"{dag_id} run {run_id} task {task_id} still {ti['state']} after {timeout:.0f} s"
+                )
+            time.sleep(1.0)
+
     def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
         """A run's task instances (``task_id``, ``state``, ``try_number``, ``map_index``, ...)."""
         answer = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", limit=1000)
@@ -266,15 +285,21 @@ class LiveAirflow:
         self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
     ) -> str:
         """One try's log as text."""
+        return "\n".join(
+            _log_line(line) for line in self.task_log_records(dag_id, run_id, task_id, try_number, map_index)
+        )
+
+    def task_log_records(
+        self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
+    ) -> list[Any]:
+        """One try's log as Airflow serves it: structured lines (``event``, ``level``, ``logger``, ...)."""
         answer = self.api(
             "GET",
             f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
             map_index=map_index,
         )
         content = answer.get("content") if isinstance(answer, dict) else answer
-        if isinstance(content, list):
-            return "\n".join(_log_line(line) for line in content)
-        return str(content)
+        return list(content) if isinstance(content, list) else [str(content)]
 
 
 def _log_line(line: Any) -> str:
