@@ -1,7 +1,10 @@
-"""Extra link from a task to the Arize import job it created or acted on.
+"""Extra link from a task to the Arize import job it created, acted on or waited on.
 
-Operators push the job's UI URL to XCom under :data:`XCOM_JOB_URL`; the link reads it back, so rendering
-the link sends no request to Arize.
+Tasks push the job's UI URL to XCom under :data:`XCOM_JOB_URL` and keep it for the link. Airflow resolves
+a task's links once, in the worker when the task ends, and stores them for the UI; the link returns the
+URL the ending try kept, so it sends no request, neither to Arize nor to Airflow (reading an XCom key a
+task never pushed would log an error in a task that succeeded). A task that published no job has an
+empty link.
 """
 
 from __future__ import annotations
@@ -36,12 +39,12 @@ def job_url(endpoint: str, space_id: str, job: ImportJob, organization_id: str |
 
 
 class ArizeJobLink(BaseOperatorLink):
-    """ "Arize import job": opens the job an operator created or acted on."""
+    """ "Arize import job": opens the job a task created, acted on or waited on."""
 
     name = "Arize import job"
 
     def get_link(self, operator: BaseOperator, *, ti_key: TaskInstanceKey) -> str:
-        from airflow.sdk.bases.xcom import BaseXCom
-
-        value = BaseXCom.get_value(key=XCOM_JOB_URL, ti_key=ti_key)  # type: ignore[arg-type]
-        return str(value) if value else ""
+        """The job URL the try ``ti_key`` published (``job_url_of`` of the package's tasks), else ``""``."""
+        url_of = getattr(operator, "job_url_of", None)
+        url = url_of(ti_key) if callable(url_of) else None
+        return str(url) if url else ""

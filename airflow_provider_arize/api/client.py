@@ -213,21 +213,49 @@ class ArizeClient:
 
     def get_job(self, job_type: JobType, ref: str) -> ImportJob:
         """A job by global id or short ``jobId`` (a decimal string); raises ``ArizeNotFoundError``."""
-        if not isinstance(ref, str) or not ref.strip():
-            raise ArizeConfigError("job id must not be empty", field="jobId")
-        ref = ref.strip()
+        ref = _checked_ref(ref)
         if requests.is_short_job_id(ref):
-            ref = self._global_id_of(job_type, ref)
-        name, variables = requests.get_job_request(job_type, ref)
-        return requests.parse_get_job(job_type, ref, self._run(name, variables))
+            job_type, ref = self._global_id_of((job_type,), ref)
+        return self._read_job(job_type, ref)
 
-    def _global_id_of(self, job_type: JobType, short_id: str) -> str:
-        """Resolve a short ``jobId`` through the listing (narrowed by ``search`` first, then in full)."""
-        for candidates in (self.iter_jobs(job_type, search=short_id), self.iter_jobs(job_type)):
-            for job in candidates:
-                if job.job_id == short_id:
-                    return job.id
-        raise ArizeNotFoundError(f"no {job_type} import job with jobId {short_id} in space {self.space_id}")
+    def lookup_job(self, ref: str, job_type: JobType | None = None) -> ImportJob:
+        """A job of either kind by global id or short ``jobId``, read once; ``job_type`` narrows it.
+
+        Without ``job_type``, a global id that decodes to a job type name (``TableImportJob:1``) is read
+        as that kind at once; a short ``jobId`` is looked up in the table then the file listing (see
+        :meth:`_global_id_of`); any other id is read as a table job, then as a file job. Raises
+        ``ArizeNotFoundError`` when no job of either kind has it.
+        """
+        if job_type is not None:
+            return self.get_job(job_type, ref)
+        ref = _checked_ref(ref)
+        if requests.is_short_job_id(ref):
+            return self._read_job(*self._global_id_of(("table", "file"), ref))
+        named = requests.job_type_of_global_id(ref)
+        if named is not None:
+            return self._read_job(named, ref)
+        for kind in ("table", "file"):
+            try:
+                return self._read_job(kind, ref)
+            except ArizeNotFoundError:
+                continue
+        raise ArizeNotFoundError(f"no table or file import job {ref!r} in space {self.space_id}")
+
+    def _read_job(self, job_type: JobType, global_id: str) -> ImportJob:
+        name, variables = requests.get_job_request(job_type, global_id)
+        return requests.parse_get_job(job_type, global_id, self._run(name, variables))
+
+    def _global_id_of(self, kinds: tuple[JobType, ...], short_id: str) -> tuple[JobType, str]:
+        """Resolve a short ``jobId`` through the listings of ``kinds``: each narrowed by ``search`` first,
+        then each in full (in that order, so a search that finds it spares the full listings)."""
+        for search in (short_id, None):
+            for kind in kinds:
+                for job in self.iter_jobs(kind, search=search):
+                    if job.job_id == short_id:
+                        return kind, job.id
+        raise ArizeNotFoundError(
+            f"no {' or '.join(kinds)} import job with jobId {short_id} in space {self.space_id}"
+        )
 
     def find_jobs(self, job_type: JobType, identity: tuple[str, ...]) -> list[ImportJob]:
         """Every live job whose identity equals ``identity`` (see the specs' ``identity``), survivor first
@@ -408,11 +436,14 @@ class ArizeClient:
 
     # -- changing jobs -------------------------------------------------------------------------------
     def set_status(self, job_type: JobType, ref: str, action: StatusAction) -> StatusChange:
-        """Pause, resume or delete a job. Already in the target state: no request, ``changed=False``.
+        """Pause, resume or delete a job by id: :meth:`change_status` of the job :meth:`get_job` reads."""
+        return self.change_status(self.get_job(job_type, ref), action)
 
-        Pausing or resuming a deleted job raises ``ArizeAPIError``.
+    def change_status(self, job: ImportJob, action: StatusAction) -> StatusChange:
+        """Pause, resume or delete ``job``, as just read (its status decides). Already in the target
+        state: no request, ``changed=False``. Pausing or resuming a deleted job raises ``ArizeAPIError``.
         """
-        job = self.get_job(job_type, ref)
+        job_type = job.job_type
         target = _TARGET_STATUS[action]
         if job.job_status == target:
             log.info("%s import job %s is already %s; nothing to do", job_type, job.id, target)
@@ -560,6 +591,12 @@ _IDENTITY_FIELDS = {
     "table": ("modelName", "modelEnvironmentName", "tableStore", "table"),
     "file": ("modelName", "modelEnvironmentName", "bucketName", "prefix"),
 }
+
+
+def _checked_ref(ref: object) -> str:
+    if not isinstance(ref, str) or not ref.strip():
+        raise ArizeConfigError("job id must not be empty", field="jobId")
+    return ref.strip()
 
 
 def _normal(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:

@@ -7,6 +7,8 @@ of the response into models, raising :class:`ArizeResponseError` on a malformed 
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +47,23 @@ MUTATION_FIELD = {
 def is_short_job_id(ref: str) -> bool:
     """A short job id is the decimal number the UI shows; anything else is taken as a global id."""
     return ref.strip().isdigit()
+
+
+def job_type_of_global_id(ref: str) -> JobType | None:
+    """The kind a global id names when it is base64 of ``"TableImportJob:<n>"`` or ``"FileImportJob:<n>"``
+    (as the emulator mints them; Arize's encoding is unpublished), else ``None``: the caller then looks
+    the job up."""
+    try:
+        text = base64.b64decode(ref.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, _, number = text.partition(":")
+    if not number.isascii() or not number.isdigit():
+        return None
+    for kind in ("table", "file"):
+        if TYPENAME[kind] == type_name:
+            return kind
+    return None
 
 
 def field_of(data: Mapping[str, Any] | None, *path: str) -> Any:

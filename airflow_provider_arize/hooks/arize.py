@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from airflow_provider_arize.api.client import (
         ArizeClient,
         CreateResult,
+        StatusAction,
         StatusChange,
         TriggerResult,
     )
@@ -206,6 +207,15 @@ class ArizeHook(BaseHook):
         """Every table or file job of the connection's space."""
         return list(self.client.iter_jobs(job_type, search=search))
 
+    def lookup_job(self, job_id: str, job_type: JobType | None = None) -> ImportJob:
+        """A job by global id or short job id, of either kind unless ``job_type`` is given (see
+        :meth:`~airflow_provider_arize.api.client.ArizeClient.lookup_job`)."""
+        return self.client.lookup_job(job_id, job_type)
+
+    def change_job_status(self, job: ImportJob, action: StatusAction) -> StatusChange:
+        """Pause, resume or delete a job just read (no second read before the change)."""
+        return self.client.change_status(job, action)
+
     def pause_job(self, job_type: JobType, job_id: str) -> StatusChange:
         return self.client.set_status(job_type, job_id, "pause")
 
@@ -235,9 +245,14 @@ class ArizeHook(BaseHook):
     def check_table_run(self, job_id: str, window: QueryWindow) -> TableRunOutcome:
         """One poll of a window's run: read the job and its query for ``window``, and decide (see
         :func:`airflow_provider_arize.waits.evaluate_table_run`). Reads only; safe to repeat."""
+        return self.read_table_run(job_id, window)[1]
+
+    def read_table_run(self, job_id: str, window: QueryWindow) -> tuple[ImportJob, TableRunOutcome]:
+        """:meth:`check_table_run`, with the job it read."""
         from airflow_provider_arize.api.requests import window_query
         from airflow_provider_arize.waits import evaluate_table_run
 
         job = self.client.get_job("table", job_id)
         queries = self.client.list_table_queries(job.id)
-        return evaluate_table_run(job, window_query(queries, window), window, queries_total=len(queries))
+        outcome = evaluate_table_run(job, window_query(queries, window), window, queries_total=len(queries))
+        return job, outcome

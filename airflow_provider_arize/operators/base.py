@@ -3,11 +3,11 @@ the ``deferrable`` default, and the query window a task works on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseOperator
+from airflow.sdk import BaseOperator, BaseOperatorLink
 
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
@@ -101,7 +101,43 @@ class ArizeHookMixin:
         return ArizeHook(arize_conn_id=self.arize_conn_id)
 
 
-class ArizeBaseOperator(ArizeHookMixin, BaseOperator):
+def _try_of(ti: Any) -> tuple[Any, ...]:
+    """Which try of which task instance ``ti`` (a running task instance or a ``TaskInstanceKey``) is."""
+    return tuple(
+        getattr(ti, name, None) for name in ("dag_id", "run_id", "task_id", "map_index", "try_number")
+    )
+
+
+class ArizeJobTaskMixin(ArizeHookMixin):
+    """A task about one Arize import job: it publishes the job to XCom and links to it (the "Arize import
+    job" extra link), from the URL it keeps for the try that published it (see :mod:`..links`)."""
+
+    operator_extra_links: Collection[BaseOperatorLink] = (ArizeJobLink(),)
+    _published_url: tuple[tuple[Any, ...], str] | None = None
+
+    def publish_job(self, context: Context, job: ImportJob) -> dict[str, Any]:
+        """Push the job's global id, short id and UI URL to XCom; return its summary (the task's result)."""
+        url = self.hook.job_url(job)
+        ti = context["ti"]
+        ti.xcom_push(key=XCOM_JOB_ID, value=job.id)
+        ti.xcom_push(key=XCOM_SHORT_JOB_ID, value=job.job_id)
+        ti.xcom_push(key=XCOM_JOB_URL, value=url)
+        self.remember_job_url(ti, url)
+        return {**job.summary(), "url": url}
+
+    def remember_job_url(self, ti: Any, url: str | None) -> None:
+        """Keep ``url`` as the job URL of this try of ``ti``; a task resuming from a deferral passes the
+        one it published before (carried in the deferral's kwargs). ``None``: nothing to keep."""
+        if url:
+            self._published_url = (_try_of(ti), url)
+
+    def job_url_of(self, ti: Any) -> str | None:
+        """The job URL this try of ``ti`` published, if it did in this process."""
+        published = self._published_url
+        return published[1] if published and published[0] == _try_of(ti) else None
+
+
+class ArizeBaseOperator(ArizeJobTaskMixin, BaseOperator):
     """Base for operators that talk to Arize through an ``arize`` connection.
 
     Constructing one does no I/O: the connection is read when the task runs.
@@ -111,22 +147,12 @@ class ArizeBaseOperator(ArizeHookMixin, BaseOperator):
     Errors no retry can fix fail the task at once (see :func:`fail_fast_retry_policy`).
     """
 
-    operator_extra_links = (ArizeJobLink(),)
     ui_color = "#dff5e6"
 
     def __init__(self, *, arize_conn_id: str = ArizeHook.default_conn_name, **kwargs: Any) -> None:
         set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         self.arize_conn_id = arize_conn_id
-
-    def publish_job(self, context: Context, job: ImportJob) -> dict[str, Any]:
-        """Push the job's global id, short id and UI URL to XCom; return its summary (the task's result)."""
-        url = self.hook.job_url(job)
-        ti = context["ti"]
-        ti.xcom_push(key=XCOM_JOB_ID, value=job.id)
-        ti.xcom_push(key=XCOM_SHORT_JOB_ID, value=job.job_id)
-        ti.xcom_push(key=XCOM_JOB_URL, value=url)
-        return {**job.summary(), "url": url}
 
 
 class ArizeModelOperator(ArizeBaseOperator):

@@ -179,13 +179,19 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
         outcome = self.hook.check_table_run(job.id, window)
         self._last_seen = outcome.message
         if outcome.state == "waiting" and self.deferrable:
-            self._defer(job.id, window, deadline, poll_interval, result.triggered)
+            self._defer(context, job.id, window, deadline, poll_interval, result.triggered)
         if outcome.state == "waiting":
             outcome = self._poll(job.id, window, deadline, poll_interval)
         return _finish(outcome, job.id, window, result.triggered, self.log)
 
     def _defer(
-        self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float, triggered: bool
+        self,
+        context: Context,
+        job_id: str,
+        window: QueryWindow,
+        deadline: float,
+        poll_interval: float,
+        triggered: bool,
     ) -> None:
         from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
 
@@ -204,7 +210,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
                 max_consecutive_errors=int(self.max_consecutive_errors),
             ),
             method_name="execute_complete",
-            kwargs={"triggered": triggered},
+            kwargs={"triggered": triggered, "job_url": self.job_url_of(context["ti"])},
             # a backstop only: the trigger ends itself at the deadline with a clear message
             timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * poll_interval + 60),
         )
@@ -238,12 +244,17 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
             self.log.info("%s", outcome.message)
 
     def execute_complete(
-        self, context: Context, event: Mapping[str, Any] | None = None, triggered: bool = True
+        self,
+        context: Context,
+        event: Mapping[str, Any] | None = None,
+        triggered: bool = True,
+        job_url: str | None = None,
     ) -> dict[str, Any]:
         """Resume after the trigger: succeed with the query, or fail with the trigger's message."""
         from airflow_provider_arize.api.models import QueryWindow
         from airflow_provider_arize.waits import event_data, run_result
 
+        self.remember_job_url(context["ti"], job_url)
         data = event_data(event)
         window = QueryWindow.of(data["window_start"], data["window_end"])
         query = data.get("details") or {}

@@ -107,6 +107,7 @@ class ArizeDryRunFileImportJobOperator(_FileJobOperator):
     """
 
     template_fields: Sequence[str] = (*_FileJobOperator.template_fields, "file_name")
+    operator_extra_links = ()  # no job, no link
 
     def __init__(self, *, file_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

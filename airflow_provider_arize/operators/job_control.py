@@ -1,6 +1,7 @@
 """Pause, resume and delete import jobs (table or file). Each is idempotent: a job already in the target
 state succeeds without a request and the log says so. Pausing or resuming a deleted job fails. Without
-``job_type`` the operator finds the job's kind itself (a table job first, then a file job)."""
+``job_type`` the operator finds the job's kind itself, reading the job once (see
+:meth:`~airflow_provider_arize.api.client.ArizeClient.lookup_job`)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,16 @@ from airflow_provider_arize.operators.base import ArizeBaseOperator
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from airflow_provider_arize.api.client import StatusChange
+    from airflow_provider_arize.api.client import StatusAction
 
 
 class _JobStatusOperator(ArizeBaseOperator):
     """:param job_id: global id or short job id. :param job_type: ``table`` or ``file``; default: the
-    kind of the job ``job_id`` names (looked up, table jobs first; name it when a short id could be
-    either)."""
+    kind of the job ``job_id`` names (a global id that names its kind is read as that kind; a short id
+    is looked up among table jobs first: name the kind when a short id could be either)."""
 
     template_fields: Sequence[str] = ("job_id", "job_type")
-    action: Literal["pause", "resume", "delete"]
+    action: StatusAction
 
     def __init__(
         self, *, job_id: str, job_type: Literal["table", "file"] | None = None, **kwargs: Any
@@ -31,36 +32,20 @@ class _JobStatusOperator(ArizeBaseOperator):
         self.job_id = job_id
         self.job_type = job_type
 
-    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
-        raise NotImplementedError
-
-    def _job_type(self, ref: str) -> Literal["table", "file"]:
-        """``job_type`` as given, else the kind of job ``ref`` names (looked up, table jobs first)."""
-        from airflow_provider_arize.api.errors import ArizeConfigError, ArizeNotFoundError
-
-        if self.job_type is not None:
-            if self.job_type not in ("table", "file"):
-                raise ArizeConfigError(
-                    f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
-                )
-            return self.job_type
-        for kind in ("table", "file"):
-            try:
-                self.hook.get_job(kind, ref)
-            except ArizeNotFoundError:
-                continue
-            return kind
-        raise ArizeNotFoundError(f"no table or file import job {ref!r} in this space")
-
     def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_arize.api.errors import ArizeConfigError
+
         ref = job_ref(self.job_id)
-        kind = self._job_type(ref)
-        change = self._change(kind, ref)
+        if self.job_type not in (None, "table", "file"):
+            raise ArizeConfigError(
+                f"job_type must be 'table' or 'file', got {self.job_type!r}", field="job_type"
+            )
+        change = self.hook.change_job_status(self.hook.lookup_job(ref, self.job_type), self.action)
         job = change.job
         if change.changed:
             self.log.info(
                 "%s import job %s (jobId %s): %s done, status is now %s",
-                kind,
+                job.job_type,
                 job.id,
                 job.job_id,
                 self.action,
@@ -69,7 +54,7 @@ class _JobStatusOperator(ArizeBaseOperator):
         else:
             self.log.info(
                 "%s import job %s (jobId %s) was already %s; nothing to do",
-                kind,
+                job.job_type,
                 job.id,
                 job.job_id,
                 job.job_status,
@@ -82,23 +67,14 @@ class ArizePauseImportJobOperator(_JobStatusOperator):
 
     action = "pause"
 
-    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
-        return self.hook.pause_job(kind, ref)
-
 
 class ArizeResumeImportJobOperator(_JobStatusOperator):
     """Resume (start) a paused import job (status ``active``)."""
 
     action = "resume"
 
-    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
-        return self.hook.resume_job(kind, ref)
-
 
 class ArizeDeleteImportJobOperator(_JobStatusOperator):
     """Delete an import job (status ``deleted``; it stays listed). Deleting a deleted job succeeds."""
 
     action = "delete"
-
-    def _change(self, kind: Literal["table", "file"], ref: str) -> StatusChange:
-        return self.hook.delete_job(kind, ref)

@@ -103,6 +103,8 @@ class ArizeDryRunTableImportJobOperator(_TableJobOperator):
     status. Safe to retry: a dry run has no side effects.
     """
 
+    operator_extra_links = ()  # no job, no link
+
     def execute(self, context: Context) -> dict[str, Any]:
         spec = self.table_spec()
         result = self.dry_run_table(spec)

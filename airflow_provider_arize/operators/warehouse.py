@@ -116,7 +116,8 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
     :param window_start: default: the data interval start. :param window_end: default: its end.
     :param on_mismatch: ``fail`` (default) or ``warn``.
 
-    Returns ``{"window_start", "window_end", "expected", "processed", "matched"}``.
+    Pushes ``arize_job_id``, ``arize_short_job_id`` and ``arize_job_url`` to XCom (and links to the job);
+    returns ``{"window_start", "window_end", "expected", "processed", "matched"}``.
     """
 
     template_fields: Sequence[str] = (
@@ -166,6 +167,7 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
         config = warehouse.table_config_from(self.table_config)
 
         job = self.hook.get_job("table", job_ref(self.job_id))
+        self.publish_job(context, job)
         column = self.change_timestamp_column or (job.schema.change_timestamp if job.schema else None)
         if not column:
             raise ArizeConfigError(

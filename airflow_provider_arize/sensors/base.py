@@ -25,17 +25,23 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.operators.base import ArizeHookMixin, default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.operators.base import (
+    ArizeJobTaskMixin,
+    default_deferrable,
+    fail_fast_retry_policy,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
     from airflow.triggers.base import BaseTrigger
 
+    from airflow_provider_arize.api.models import ImportJob
     from airflow_provider_arize.triggers.base import Outcome
 
 
-class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
-    """Base of the Arize sensors.
+class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
+    """Base of the Arize sensors. The task links to the job it waits on ("Arize import job") and pushes
+    ``arize_job_id``, ``arize_short_job_id`` and ``arize_job_url`` once it has read the job.
 
     :param arize_conn_id: the ``arize`` connection.
     :param max_consecutive_errors: transient errors in a row tolerated (default 3).
@@ -88,6 +94,11 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         raise NotImplementedError
 
     # -- the shared paths --------------------------------------------------------------------------
+    def link_job(self, context: Context, job: ImportJob) -> None:
+        """Publish the job waited on (XCom and the link) the first time this try reads it."""
+        if self.job_url_of(context["ti"]) is None:
+            self.publish_job(context, job)
+
     def poke(self, context: Context) -> bool | PokeReturnValue:
         from airflow_provider_arize.api.errors import ArizeError, ArizeRunFailedError
         from airflow_provider_arize.waits import is_transient
@@ -119,14 +130,18 @@ class ArizeWaitSensor(ArizeHookMixin, BaseSensorOperator):
         self.defer(
             trigger=self.make_trigger(context, time.time() + timeout, interval),
             method_name="execute_complete",
+            kwargs={"job_url": self.job_url_of(context["ti"])},
             # a backstop only: the trigger ends itself at the deadline with a clear message
             timeout=timedelta(seconds=timeout + 2 * interval + 60),
         )
 
-    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def execute_complete(
+        self, context: Context, event: Mapping[str, Any] | None = None, job_url: str | None = None
+    ) -> dict[str, Any]:
         """Resume after the trigger: succeed with its result, or fail with its message."""
         from airflow_provider_arize.waits import event_data
 
+        self.remember_job_url(context["ti"], job_url)
         data = event_data(event)
         self.log.info("%s", data["message"])
         return self.result_from_event(data)

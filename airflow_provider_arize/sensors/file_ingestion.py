@@ -84,12 +84,13 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         keys = S3Hook(aws_conn_id=self.aws_conn_id).list_keys(job.bucket_name, prefix=job.prefix or "")
         return sum(1 for key in keys if not key.endswith("/"))
 
-    def _wait_targets(self) -> tuple[int, int]:
+    def _wait_targets(self, context: Context) -> tuple[int, int]:
         """``(expected_seen, failed_baseline)``, fixed once per try."""
         if self._targets is None:
             from airflow_provider_arize.waits import non_negative_int
 
             job = self.hook.get_job("file", job_ref(self.job_id))
+            self.link_job(context, job)
             expected = (
                 non_negative_int("expected_total", self.expected_total)
                 if self.expected_total not in (None, "")
@@ -113,7 +114,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
     def check(self, context: Context) -> FileIngestionOutcome:
         from airflow_provider_arize.waits import evaluate_file_ingestion
 
-        expected, baseline = self._wait_targets()
+        expected, baseline = self._wait_targets(context)
         job = self.hook.get_job("file", job_ref(self.job_id))
         return evaluate_file_ingestion(job, expected, baseline)
 
@@ -123,7 +124,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
     def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
         from airflow_provider_arize.triggers.file_ingestion import ArizeFileIngestionTrigger
 
-        expected, baseline = self._wait_targets()
+        expected, baseline = self._wait_targets(context)
         return ArizeFileIngestionTrigger(
             arize_conn_id=self.arize_conn_id,
             job_id=job_ref(self.job_id),

@@ -58,7 +58,9 @@ class ArizeTableRunSensor(ArizeWaitSensor):
 
     def check(self, context: Context) -> TableRunOutcome:
         self._window = window = resolve_window(context, self.window_start, self.window_end)
-        return self.hook.check_table_run(job_ref(self.job_id), window)
+        job, outcome = self.hook.read_table_run(job_ref(self.job_id), window)
+        self.link_job(context, job)
+        return outcome
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
         from airflow_provider_arize.waits import run_result

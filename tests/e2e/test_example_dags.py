@@ -8,6 +8,7 @@ connections and talk to Arize, which is what these tests check.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +27,30 @@ SNOWFLAKE_DAG = DAGS / "example_arize_snowflake_event_load.py"
 #: With an hourly data-interval timetable this run covers [09:00, 10:00); the DAG writes 20 + hour rows.
 LOGICAL_DATE = datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
 ROWS_IN_WINDOW = 20 + 9
+#: A log line at error level or above, as ``dag.test()`` prints it (structlog) or stdlib logging would.
+ERROR_LINE = re.compile(r"\[(error|critical)\s*\]|\b(ERROR|CRITICAL)\b")
+
+
+def error_lines(captured: pytest.CaptureResult[str]) -> list[str]:
+    return [line for line in (captured.out + captured.err).splitlines() if ERROR_LINE.search(line)]
+
+
+def latest_run_xcoms(dag_id: str, key: str) -> dict[str, Any]:
+    """Each task's XCom ``key`` in the newest run of ``dag_id``, by task id (what the UI reads)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        newest = select(DagRun.run_id).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(1)
+        rows = session.scalars(XComModel.get_many(run_id=session.scalar(newest), dag_ids=dag_id, key=key))
+        return {row.task_id: XComModel.deserialize_value(row) for row in rows}
+
+
+def job_links(dag_id: str) -> dict[str, Any]:
+    """The "Arize import job" link of each task of the newest run that has one, by task id."""
+    return latest_run_xcoms(dag_id, "_link_ArizeJobLink")
 
 
 @pytest.fixture
@@ -50,10 +75,18 @@ def example_env(
     return database
 
 
-def test_table_job_lifecycle_dag(airflow_db: Path, arize_conn_env: str, arize_emulator: Any) -> None:
+def test_table_job_lifecycle_dag(
+    airflow_db: Path, arize_conn_env: str, arize_emulator: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     report = run_dag(load_dag(DAGS / "example_arize_table_job_lifecycle.py"))
     assert report.succeeded, report.render()
     assert set(report.task_states.values()) == {"success"}
+    # a successful run logs no error, though the dry run pushes no job URL; every job task links to
+    # the job, the dry run has no link
+    assert error_lines(capfd.readouterr()) == []
+    urls = latest_run_xcoms(report.dag_id, "arize_job_url")
+    assert len(set(urls.values())) == 1 and set(urls) == set(report.task_states) - {"dry_run"}
+    assert job_links(report.dag_id) == urls
 
     jobs = arize_emulator.admin.jobs()
     assert len(jobs) == 1, jobs  # created once; the DAG deleted it at the end
@@ -90,9 +123,15 @@ def test_snowflake_event_load_ingests_exactly_the_window(
 ) -> None:
     monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
     report = run_dag(load_dag(SNOWFLAKE_DAG), logical_date=LOGICAL_DATE)
-    output = capfd.readouterr().out
+    captured = capfd.readouterr()
     assert report.succeeded, report.render()
-    assert ("Deferring: waiting in the triggerer" in output) is deferrable
+    assert ("Deferring: waiting in the triggerer" in captured.out) is deferrable
+    assert error_lines(captured) == []
+    (url,) = set(latest_run_xcoms(report.dag_id, "arize_job_url").values())
+    links = job_links(report.dag_id)
+    assert links["ensure_job"] == links["reconcile"] == url
+    if not deferrable:  # dag.test() drops a deferral's kwargs on resume, with the link they carry
+        assert links["trigger_window"] == url  # (Airflow PR 69942); tests/operators covers the resume
 
     (job,) = arize_emulator.admin.jobs()
     assert job["triggered"] is True and job["location"]["database"] == example_env
@@ -215,6 +254,10 @@ def test_s3_daily_files_are_sensed_once_validated_and_ingested(
     dag = load_dag(S3_DAG)
     first = run_dag(dag, logical_date=datetime(2026, 3, 2, tzinfo=UTC))
     assert first.succeeded, first.render()
+    urls = latest_run_xcoms(dag.dag_id, "arize_job_url")
+    for stream in ("predictions", "actuals"):  # the wait links to the job it waits on
+        assert urls[f"{stream}.wait_for_ingestion"] == urls[f"{stream}.ensure_job"]
+    assert job_links(dag.dag_id) == urls and len(set(urls.values())) == 2
     sensed = sorted(f["key"] for f in first.results["predictions.new_files"])
     assert sensed == [f"{PREDICTIONS}{day1}/hour=23/part-1.parquet", f"{PREDICTIONS}{day1}/part-0.parquet"]
     assert sorted(v["row_count"] for v in first.results["predictions.validate"]["valid"]) == [30, 120]

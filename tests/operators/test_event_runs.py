@@ -35,6 +35,7 @@ from airflow_provider_arize.sensors.table_run import ArizeTableRunSensor
 
 START = datetime(2026, 3, 1, 10, tzinfo=UTC)
 END = START + timedelta(hours=1)
+WINDOW_BOUNDS = {"window_start": "2026-03-01T10:00:00Z", "window_end": "2026-03-01T11:00:00Z"}
 
 
 class FakeTaskInstance:
@@ -248,6 +249,30 @@ def test_deferrable_sensor_defers_when_nothing_ran_yet(job_id: str) -> None:
     _, kwargs = deferred.value.trigger.serialize()
     assert kwargs["poll_interval"] == 5.0
     assert kwargs["deadline"] > datetime.now(UTC).timestamp() + 50
+
+
+def test_sensor_links_to_the_job_it_waits_on_also_when_resumed_after_deferring(
+    job_id: str, arize_conn_env: str
+) -> None:
+    from airflow.sdk.exceptions import TaskDeferred
+
+    from airflow_provider_arize.links import ArizeJobLink
+
+    hook = ArizeHook(arize_conn_env)
+    url = hook.job_url(hook.get_job("table", job_id))
+    ctx = context()
+    sensor = ArizeTableRunSensor(task_id="s", job_id=job_id, deferrable=True, poke_interval=5, timeout=60)
+    with pytest.raises(TaskDeferred) as deferred:
+        sensor.execute(ctx)
+    assert ctx["ti"].xcom["arize_job_url"] == url and ctx["ti"].xcom["arize_job_id"] == job_id
+    assert ArizeJobLink().get_link(sensor, ti_key=ctx["ti"]) == url  # the link stored as the task defers
+
+    # resumed in a fresh process (a new sensor object): the deferral's kwargs carry the link back
+    resumed = ArizeTableRunSensor(task_id="s", job_id=job_id)
+    ctx = context()
+    event = {"status": "success", "message": "done", "job_id": job_id, **WINDOW_BOUNDS, "details": None}
+    getattr(resumed, deferred.value.method_name)(ctx, event, **json.loads(json.dumps(deferred.value.kwargs)))
+    assert ArizeJobLink().get_link(resumed, ti_key=ctx["ti"]) == url
 
 
 def test_errors_no_retry_can_fix_fail_the_task_at_once(arize_conn_env: str) -> None:

@@ -136,10 +136,16 @@ def test_update_schema(bucket: str, arize_emulator: Any) -> None:
 
 
 def test_ingestion_wait_pokes_until_arize_has_ingested_the_prefix(bucket: str) -> None:
+    from airflow_provider_arize.links import ArizeJobLink
+
     job = _create(bucket)
     sensor = ArizeFileIngestionSensor(task_id="w", job_id=job["id"], poke_interval=0.2, timeout=30)
-    result = sensor.execute(context())
+    ctx = context()
+    result = sensor.execute(ctx)
     assert result == {"job_id": job["id"], "success": 1, "failed": 0, "pending": 0, "expected": 1}
+    # the task links to the job it waited on, as the create task does
+    assert ctx["ti"].xcom["arize_job_url"] == job["url"]
+    assert ArizeJobLink().get_link(sensor, ti_key=ctx["ti"]) == job["url"]
 
 
 def test_ingestion_wait_fails_naming_the_counts_when_arize_fails_a_file(
@@ -185,7 +191,14 @@ def test_deferrable_ingestion_wait_resumes_from_its_trigger(bucket: str) -> None
 
     event = asyncio.run(asyncio.wait_for(first_event(), 30))
     assert event["status"] == "success"
-    assert sensor.execute_complete(context(), event)["success"] == 1
+    # resumed in a fresh process (a new sensor object), with the deferral's kwargs as stored
+    from airflow_provider_arize.links import ArizeJobLink
+
+    resumed = ArizeFileIngestionSensor(task_id="w", job_id=job["id"], deferrable=True)
+    ctx = context()
+    resume_kwargs = json.loads(json.dumps(deferred.value.kwargs))
+    assert getattr(resumed, deferred.value.method_name)(ctx, event, **resume_kwargs)["success"] == 1
+    assert ArizeJobLink().get_link(resumed, ti_key=ctx["ti"]) == job["url"]
 
 
 def test_validation_operator_skips_bad_files_keeps_good_ones(bucket: str, fake_s3: Any) -> None:
@@ -241,5 +254,5 @@ def test_pause_resume_delete_find_a_file_jobs_kind_without_being_told(
     ):
         done = operator(task_id="change", job_id=job["id"]).execute(context())
         assert done["changed"] is True and done["job_status"] == status
-    with pytest.raises(ArizeNotFoundError, match="no table or file import job"):
+    with pytest.raises(ArizeNotFoundError, match="no file import job with id 'RmlsZUltcG9ydEpvYjo5OTk='"):
         ArizePauseImportJobOperator(task_id="p", job_id="RmlsZUltcG9ydEpvYjo5OTk=").execute(context())
