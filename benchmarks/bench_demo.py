@@ -23,7 +23,7 @@ def fmt_s(seconds: float) -> str:
     return f"{seconds:.1f} s"
 
 
-DAG_LINE = re.compile(r"^== (example_\w+ (?:manual|scheduled)) run \S+: (\w+) \((\d+(?:\.\d+)?) s\)$")
+DAG_LINE = re.compile(r"^== (example_\w+ \w+) run \S+: (\w+) \((\d+(?:\.\d+)?) s\)$")
 
 
 def run_demo() -> tuple[float, dict[str, tuple[str, float]]]:

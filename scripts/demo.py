@@ -3,8 +3,9 @@ Snowflake; prints what each task and what Arize did.
 
 * Airflow: ``airflow standalone`` (API server, scheduler, dag-processor, triggerer; LocalExecutor,
   deferrable by default) in ``.demo/airflow``. The scheduled DAGs are unpaused and run their latest
-  interval; the Snowflake load also gets a hand-triggered run of the hour before; the others are
-  triggered by hand, as a person would from the UI.
+  interval; the two hourly Snowflake loads also get a hand-triggered run of an earlier hour; the
+  asset-scheduled DAG runs on the asset load's events (one run or two: each window triggered once); the
+  others are triggered by hand, as a person would from the UI.
 * Arize: the emulator as a subprocess (SQLite state under ``.demo/emulator``), which really queries the
   warehouses and polls S3.
 * Snowflake: fakesnow served over TLS on 127.0.0.1 (the stock ``SnowflakeHook`` connects unchanged).
@@ -42,9 +43,11 @@ DEMO_API_KEY = "demo-arize-key-9f3c2e71"
 DEMO_DATABRICKS_TOKEN = "dapi-demo-token-5b8e04aa"
 DEMO_SNOWFLAKE_PASSWORD = "snow-demo-pass-61d0c2f9"
 DEMO_SECRETS = (DEMO_API_KEY, DEMO_DATABRICKS_TOKEN, DEMO_SNOWFLAKE_PASSWORD)
-#: DAGs the schedule runs once unpaused; the others are triggered by hand.
-SCHEDULED = ("example_arize_s3_daily_files", "example_arize_snowflake_event_load")
-HOURLY = "example_arize_snowflake_event_load"
+#: DAGs the schedule runs once unpaused (the hourly ones also by hand); the others are triggered by hand,
+#: but the asset-scheduled one, which the asset load's events trigger.
+HOURLY = ("example_arize_snowflake_asset_load", "example_arize_snowflake_event_load")
+SCHEDULED = ("example_arize_s3_daily_files", *HOURLY)
+ASSET_SCHEDULED = "example_arize_snowflake_asset_ingest"
 PROVIDER_LOGGERS = ("airflow_provider_arize", "airflow.task.operators.airflow_provider_arize")
 
 
@@ -73,19 +76,35 @@ def _stage_inference_files(s3: Any, ingestion_key: str) -> dict[str, str]:
 
 def _start_runs(airflow: Any) -> list[tuple[str, str]]:
     """Unpause every example DAG; trigger the unscheduled ones by hand (no logical date, as from the UI)
-    and the hourly load for an earlier hour (a person catching up on one; the logical date must differ
-    from the scheduled run's, the hour before the latest)."""
+    and each hourly load for an earlier hour too (a person catching up on one; the logical date must
+    differ from the scheduled run's, the hour before the latest). The asset-scheduled DAG is left to the
+    load's asset events."""
     dag_ids = sorted(p.stem for p in DAGS.glob("example_*.py"))
     runs = []
     for dag_id in dag_ids:
         airflow.unpause(dag_id)
-        if dag_id not in SCHEDULED:
+        if dag_id not in SCHEDULED and dag_id != ASSET_SCHEDULED:
             runs.append((dag_id, airflow.trigger(dag_id)))
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
-    runs.append((HOURLY, airflow.trigger(HOURLY, logical_date=hour)))  # loads [hour - 1 h, hour)
+    for dag_id in HOURLY:
+        runs.append((dag_id, airflow.trigger(dag_id, logical_date=hour)))  # loads [hour - 1 h, hour)
     for dag_id in SCHEDULED:
         runs.append((dag_id, airflow.wait_first_run(dag_id)["dag_run_id"]))
     return runs
+
+
+def _asset_runs(airflow: Any, quiet: float = 15.0, timeout: float = 300.0) -> list[tuple[str, str]]:
+    """The asset-scheduled DAG's runs, once there is one, all have finished and none has been added for
+    ``quiet`` seconds (the loads' events are all consumed)."""
+    deadline, settled, seen = time.monotonic() + timeout, time.monotonic(), -1
+    while time.monotonic() < deadline:
+        runs = airflow.runs(ASSET_SCHEDULED)
+        if len(runs) != seen or not all(r["state"] in ("success", "failed") for r in runs):
+            seen, settled = len(runs), time.monotonic()
+        elif runs and time.monotonic() - settled >= quiet:
+            break
+        time.sleep(1.0)
+    return [(ASSET_SCHEDULED, r["dag_run_id"]) for r in airflow.runs(ASSET_SCHEDULED)]
 
 
 def _when(text: str) -> datetime:
@@ -94,7 +113,9 @@ def _when(text: str) -> datetime:
 
 def _provider_lines(airflow: Any, dag_id: str, run_id: str, ti: dict[str, Any]) -> list[str]:
     """What the provider logged in a task's last try, without Airflow's own chatter."""
-    records = airflow.task_log_records(dag_id, run_id, ti["task_id"], max(ti["try_number"], 1))
+    records = airflow.task_log_records(
+        dag_id, run_id, ti["task_id"], max(ti["try_number"], 1), ti.get("map_index", -1)
+    )
     return [
         f"{r.get('level', '')}: {r.get('event', '')}"
         for r in records
@@ -113,7 +134,8 @@ def _report_runs(airflow: Any, runs: list[tuple[str, str]]) -> list[str]:
             failed.append(f"{dag_id} {run_id}")
         tis = sorted(airflow.task_instances(dag_id, run_id), key=lambda t: t["start_date"] or "")
         for ti in tis:
-            print(f"   {ti['task_id']}: {ti['state']} (try {ti['try_number']})")
+            mapped = f"[{ti['map_index']}]" if ti.get("map_index", -1) >= 0 else ""
+            print(f"   {ti['task_id']}{mapped}: {ti['state']} (try {ti['try_number']})")
             for line in _provider_lines(airflow, dag_id, run_id, ti):
                 print(f"      | {line}")
     return failed
@@ -214,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         airflow = stack.enter_context(LiveAirflow(home / "airflow", DAGS, env))
         print(f"== Airflow at {airflow.url} (no login: every user is an admin; 127.0.0.1 only)", flush=True)
         failed = _report_runs(airflow, _start_runs(airflow))
+        failed += _report_runs(airflow, _asset_runs(airflow))
         _settle(emulator)
         failed += _report_arize(emulator)
         print(

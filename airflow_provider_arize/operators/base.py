@@ -38,12 +38,14 @@ def default_deferrable(deferrable: bool | None) -> bool:
 
 def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
     """The task's query window: ``start``/``end`` when given (datetimes or ISO-8601 strings with an
-    offset), else the DAG run's data interval. Naive, reversed and empty windows raise
-    ``ArizeConfigError`` naming the field, before any request."""
+    offset), else the DAG run's data interval, else the one window of its triggering asset events.
+    Naive, reversed and empty windows raise ``ArizeConfigError`` naming the field, before any request."""
     from airflow_provider_arize.api.errors import ArizeConfigError
     from airflow_provider_arize.api.models import QueryWindow
 
     given = bool(start or end)
+    if not given and context.get("data_interval_start") is None:
+        return _asset_event_window(context)
     start = start or context.get("data_interval_start")
     end = end or context.get("data_interval_end")
     if start is None or end is None:
@@ -59,6 +61,23 @@ def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
             field="queryStart",
         )
     return QueryWindow.of(start, end)
+
+
+def _asset_event_window(context: Context) -> QueryWindow:
+    """A run without a data interval (triggered by an asset event or by hand): the one window its
+    triggering asset events carry (:mod:`airflow_provider_arize.assets`)."""
+    from airflow_provider_arize.api.errors import ArizeConfigError
+    from airflow_provider_arize.api.models import QueryWindow
+    from airflow_provider_arize.assets import windows_from_asset_events
+
+    windows = windows_from_asset_events(context.get("triggering_asset_events"))
+    if len(windows) > 1:
+        raise ArizeConfigError(
+            f"this run's asset events carry {len(windows)} windows; map the task over them: "
+            "ArizeTriggerTableRunOperator.partial(...).expand_kwargs(asset_event_windows())",
+            field="queryStart",
+        )
+    return QueryWindow.of(windows[0]["window_start"], windows[0]["window_end"])
 
 
 #: Errors no retry can fix: bad arguments or connection, a refused dry run or preflight, a wrong key, an

@@ -63,10 +63,11 @@ def test_full_demo_run_leaks_no_secret(tmp_path: Path) -> None:
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
     assert "every run, query and file succeeded" in output
-    runs = re.findall(
-        r"^== (example_\w+) (manual|scheduled) run \S+: success \([\d.]+ s\)$", output, re.MULTILINE
-    )
-    assert len(runs) == 6 and len({dag for dag, _ in runs}) == 5  # the hourly DAG scheduled and by hand
+    runs = re.findall(r"^== (example_\w+) (\w+) run \S+: (\w+) \([\d.]+ s\)$", output, re.MULTILINE)
+    assert {state for _, _, state in runs} == {"success"}
+    assert {dag for dag, _, _ in runs} == {p.stem for p in (ROOT / "example_dags").glob("example_*.py")}
+    kinds = [kind for _, kind, _ in runs]  # hourly loads scheduled and by hand, the asset DAG by events
+    assert kinds.count("scheduled") == 3 and kinds.count("manual") == 5 and "asset_triggered" in kinds
 
     places: dict[str, str] = {"demo output": output}
     for path in sorted(tmp_path.rglob("*")):

@@ -4,8 +4,10 @@ example DAGs against the emulator and a local Snowflake, shared by the tests of 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,9 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     from airflow_provider_arize.local_services.airflow import LiveAirflow
 
     home = tmp_path_factory.mktemp("live-airflow")
+    now = datetime.now(UTC)
+    if now.minute >= 56:  # the tests reason about "the last complete hour": never let it change mid-module
+        time.sleep(3600 - now.minute * 60 - now.second + 5)
     with contextlib.ExitStack() as stack:
         snowflake = stack.enter_context(FakeSnowflakeServer())
         stack.enter_context(snowflake.trusted())  # Airflow's processes inherit the trust

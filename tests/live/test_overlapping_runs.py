@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,8 @@ def test_overlapping_runs_make_one_job_and_one_query_per_window(live_stack: Live
     airflow.unpause(DAG)  # ... as the schedule runs it: both start together
 
     runs = airflow.wait_runs(DAG, 2)
-    assert sorted(r["run_type"] for r in runs) == ["manual", "scheduled"]
+    shown = [(r["dag_run_id"], r["run_type"], r["state"], r["data_interval_end"]) for r in runs]
+    assert sorted(r["run_type"] for r in runs) == ["manual", "scheduled"], shown
     assert [r["state"] for r in runs] == ["success", "success"], live_stack.failures(DAG, runs)
     assert {_when(r["data_interval_end"]) for r in runs} == {hour_end}
     meeting = admin.rendezvous()
@@ -80,4 +82,51 @@ def test_overlapping_runs_make_one_job_and_one_query_per_window(live_stack: Live
     tis = {ti["task_id"]: ti for ti in airflow.task_instances(DAG, bare)}
     assert run["state"] == "failed" and tis["write_predictions"]["try_number"] == 1
     assert "no data interval, so no hour to load" in airflow.task_log(DAG, bare, "write_predictions")
+    assert admin.stats()["requests"]["total"] == requests_before
+
+
+LOAD, INGEST = "example_arize_snowflake_asset_load", "example_arize_snowflake_asset_ingest"
+
+
+def test_asset_events_trigger_each_loaded_window_once(live_stack: LiveStack) -> None:
+    """The asset pair: three loads close together (the schedule's latest hour and two earlier hours by
+    hand), each announcing its window on the asset; the Arize DAG triggers each window once, whether
+    Airflow gives it one run per event or one run for several."""
+    airflow, admin = live_stack.airflow, live_stack.emulator.admin
+    hour_end = _last_complete_hour()
+    airflow.unpause(INGEST)
+    airflow.unpause(LOAD)  # the schedule loads [hour_end - 1 h, hour_end)
+    for logical_date in (hour_end - timedelta(hours=2), hour_end - timedelta(hours=3)):
+        airflow.trigger(LOAD, logical_date=logical_date)  # loads the hour before it
+    loads = airflow.wait_runs(LOAD, 3)
+    assert all(r["state"] == "success" for r in loads), live_stack.failures(LOAD, loads)
+    loaded = Counter(_when(r["data_interval_start"]) for r in loads)  # the schedule's hour(s) and two more
+
+    def ingested() -> list[dict[str, Any]]:
+        jobs = [j for j in admin.jobs() if j["model_name"] == "churn-events"]
+        return [q for j in jobs for q in j["queries"] if q["status"] in ("succeeded", "failed")]
+
+    deadline = time.monotonic() + 300
+    while len(ingested()) < len(loaded) and time.monotonic() < deadline:
+        time.sleep(2)
+    runs = airflow.wait_runs(INGEST, 1)
+    assert all(r["run_type"] == "asset_triggered" for r in runs)
+    assert all(r["state"] == "success" for r in runs), live_stack.failures(INGEST, runs)
+    assert set(loaded.values()) == {1} and hour_end - timedelta(hours=4) in loaded
+    windows = Counter(_when(q["window_start"]) for q in ingested())
+    assert windows == loaded, live_stack.timeline(INGEST, runs)  # each loaded window, once
+    for query in ingested():
+        assert query["status"] == "succeeded"
+        assert query["records_processed_count"] == 10 + _when(query["window_start"]).hour % 7
+    assert len([j for j in admin.jobs() if j["model_name"] == "churn-events"]) == 1
+
+    # triggered by hand, with no asset event: one message from the provider, nothing sent to Arize
+    requests_before = admin.stats()["requests"]["total"]
+    bare = airflow.trigger(INGEST)
+    run = airflow.wait_run(INGEST, bare)
+    tis = {ti["task_id"]: ti for ti in airflow.task_instances(INGEST, bare)}
+    assert run["state"] == "failed" and tis["asset_event_windows"]["try_number"] == 1
+    assert tis["ensure_job"]["state"] == "upstream_failed"
+    log = airflow.task_log(INGEST, bare, "asset_event_windows")
+    assert "this run has no data interval and 0 triggering asset events" in log
     assert admin.stats()["requests"]["total"] == requests_before

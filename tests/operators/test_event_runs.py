@@ -104,6 +104,35 @@ def test_no_data_interval_and_no_window_is_a_config_error(arize_conn_env: str, a
     assert requests_sent(arize_emulator) == 0
 
 
+def asset_triggered(*extras: dict[str, Any]) -> dict[str, Any]:
+    """The context of a run triggered by asset events (no data interval), each with ``extra``."""
+    from types import SimpleNamespace
+
+    events = [SimpleNamespace(extra=extra) for extra in extras]
+    return {**context(None, None), "triggering_asset_events": {"churn_events": events}}
+
+
+def test_an_asset_triggered_run_triggers_the_window_its_event_carries(
+    job_id: str, arize_emulator: Any
+) -> None:
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, wait_for_completion=False)
+    result = op.execute(asset_triggered({**WINDOW_BOUNDS, "rows": 3}))
+    assert (result["window_start"], result["window_end"]) == tuple(WINDOW_BOUNDS.values())
+    (job,) = arize_emulator.admin.jobs()
+    assert [q["window_start"] for q in job["queries"]] == ["2026-03-01T10:00:00Z"]
+
+
+def test_events_with_several_windows_ask_for_mapping_before_any_request(
+    arize_conn_env: str, arize_emulator: Any
+) -> None:
+    arize_emulator.admin.reset_stats()
+    later = {"window_start": "2026-03-01T11:00:00Z", "window_end": "2026-03-01T12:00:00Z"}
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id="1")
+    with pytest.raises(ArizeConfigError, match=r"carry 2 windows; map the task over them: .*expand_kwargs"):
+        op.execute(asset_triggered(WINDOW_BOUNDS, later))
+    assert requests_sent(arize_emulator) == 0
+
+
 def test_empty_data_interval_names_the_timetable_fix(arize_conn_env: str, arize_emulator: Any) -> None:
     arize_emulator.admin.reset_stats()
     op = ArizeTriggerTableRunOperator(task_id="t", job_id="1")

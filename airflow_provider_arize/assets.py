@@ -1,0 +1,75 @@
+"""Windows carried by asset events: a load DAG says which window it loaded, an Arize DAG scheduled on the
+asset triggers exactly that window (an asset-triggered run has no data interval).
+
+Contract (``docs/event-jobs.md``, "Runs triggered by an asset event"): the load task sets
+``outlet_events[asset].extra = window_extra(start, end)``; :func:`windows_from_asset_events` reads every
+triggering event's window (one run may carry several events when loads come close together), drops
+repeats and sorts them. :class:`~airflow_provider_arize.operators.event_jobs.ArizeTriggerTableRunOperator`
+uses the window itself when the run carries exactly one; :func:`asset_event_windows` feeds a mapped
+trigger task, one window per mapped task, whatever the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
+
+__all__ = ["WINDOW_END", "WINDOW_START", "asset_event_windows", "window_extra", "windows_from_asset_events"]
+
+#: Keys of an asset event's ``extra`` that carry the loaded window (ISO-8601 with an offset).
+WINDOW_START, WINDOW_END = "window_start", "window_end"
+
+
+def window_extra(start: datetime | str, end: datetime | str, **more: Any) -> dict[str, Any]:
+    """The ``extra`` of a load's asset event: the window ``[start, end)`` it loaded (validated: aware,
+    ordered, non-empty) and anything else (``rows=...``)."""
+    window = QueryWindow.of(start, end)
+    return {**more, WINDOW_START: format_utc(window.start), WINDOW_END: format_utc(window.end)}
+
+
+def _events(triggering: Mapping[Any, Iterable[Any]] | None) -> list[Any]:
+    return [event for events in (triggering or {}).values() for event in events]
+
+
+def windows_from_asset_events(triggering: Mapping[Any, Iterable[Any]] | None) -> list[dict[str, str]]:
+    """``[{"window_start", "window_end"}, ...]`` of the run's triggering asset events (the
+    ``triggering_asset_events`` of the task context), oldest first, each once. No event carrying a window
+    raises ``ArizeConfigError`` saying what the run lacks."""
+    events = _events(triggering)
+    windows: set[QueryWindow] = set()
+    for event in events:
+        extra = getattr(event, "extra", None) or {}
+        if WINDOW_START not in extra and WINDOW_END not in extra:
+            continue
+        for key, field in ((WINDOW_START, "queryStart"), (WINDOW_END, "queryEnd")):
+            if extra.get(key) is None:
+                raise ArizeConfigError(f"an asset event's extra has no '{key}': {extra!r}", field=field)
+        windows.add(QueryWindow.of(extra[WINDOW_START], extra[WINDOW_END]))
+    if not windows:
+        raise ArizeConfigError(
+            f"no query window: this run has no data interval and {len(events)} triggering asset events, "
+            f"none with '{WINDOW_START}' and '{WINDOW_END}' in its extra; trigger it through a load that "
+            "sets them (airflow_provider_arize.assets.window_extra), or pass window_start and window_end",
+            field="queryStart",
+        )
+    return [
+        {WINDOW_START: format_utc(w.start), WINDOW_END: format_utc(w.end)}
+        for w in sorted(windows, key=lambda w: (w.start, w.end))
+    ]
+
+
+def asset_event_windows(task_id: str = "asset_event_windows") -> Any:
+    """A task returning the run's asset-event windows, to map a trigger over:
+    ``ArizeTriggerTableRunOperator.partial(...).expand_kwargs(asset_event_windows())``. A run without
+    one fails at once (no retries: the events a run carries never change)."""
+    from airflow.sdk import task
+
+    @task(task_id=task_id, retries=0)
+    def windows(triggering_asset_events: Any = None) -> list[dict[str, str]]:
+        return windows_from_asset_events(triggering_asset_events)
+
+    return windows()
