@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 FLOOR_VENV := .venv-floor
 
-.PHONY: setup demo test lint typecheck pytest floor-test live-test bench emulator clean
+.PHONY: setup demo test lint typecheck pytest floor-test live-test bench emulator clean browser-deps browser-check
 
 # uv itself, pinned, in a private virtualenv (nothing installed system-wide).
 $(UV):
@@ -50,12 +50,33 @@ pytest: setup
 live-test: setup
 	$(VENV)/bin/pytest tests/live
 
+# Debian's Chromium, which the browser check drives through playwright (never `playwright install`: it
+# downloads a browser build). apt-get runs only when `chromium` is missing.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "browser-deps: no chromium and no apt-get: install Chromium so that \`chromium\` is on PATH" >&2; exit 1; }; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	  else echo "browser-deps: no chromium, and installing it needs root: run \`apt-get install -y chromium\` as root" >&2; exit 1; fi; \
+	  echo "browser-deps: installing Debian's chromium (apt-get)"; \
+	  mkdir -p $(TOOLS); \
+	  { $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y chromium; } >$(TOOLS)/apt-chromium.log 2>&1 \
+	    || { tail -20 $(TOOLS)/apt-chromium.log >&2; echo "browser-deps: apt-get could not install chromium (log: $(TOOLS)/apt-chromium.log)" >&2; exit 1; }; \
+	  command -v chromium >/dev/null 2>&1 || { echo "browser-deps: apt-get installed chromium but \`chromium\` is not on PATH" >&2; exit 1; }; \
+	}
+
+# The provider's connection form and job link in Airflow's UI, in headless Chromium: screenshots and
+# result.json in $(BROWSER_CHECK_OUTPUT) (docs/browser-check.md).
+BROWSER_CHECK_OUTPUT ?= .browser-check
+browser-check: setup browser-deps
+	$(PY) scripts/browser_check.py --output $(BROWSER_CHECK_OUTPUT)
+
 # The end-to-end DAG tests and the provider metadata again, on the floor Airflow.
 floor-test: $(FLOOR_VENV)/.synced
 	$(FLOOR_VENV)/bin/pytest -n 3 tests/e2e/test_example_dags.py tests/test_provider_info.py
 
 # One after the other: run side by side on two cores, timing-sensitive tests starve.
-test: lint typecheck pytest floor-test
+# browser-deps first: tests/live/test_browser.py drives chromium (apt-get installs it where it is missing).
+test: browser-deps lint typecheck pytest floor-test
 
 # Every benchmark (benchmarks/bench_*.py), each in a fresh interpreter; rewrites benchmarks/RESULTS.md.
 # BENCH_SIZES=10,100 skips the 1 GB Parquet file.
