@@ -2,8 +2,9 @@
 
 The issue's scenario: the Snowflake example's scheduled run and a hand-triggered run of the same hour,
 both racing to create the job (the person's run is triggered while the DAG is paused, so both start
-together, and the emulator holds both lookups until both have asked, ``set_rendezvous``, so the race
-happens every time), then Airflow's own backfill running four hours at once, then a run triggered without
+together, and the emulator holds each run's create until the other's has come too, ``set_rendezvous``:
+each looked before creating and found nothing, since neither create has committed, so the race happens
+every time), then Airflow's own backfill running four hours at once, then a run triggered without
 a logical date. Runs on ``airflow standalone`` (LocalExecutor, deferrable by default) through its REST API.
 """
 
@@ -41,9 +42,10 @@ def test_overlapping_runs_make_one_job_and_one_query_per_window(live_stack: Live
     hand-triggered run of one hour racing to create the job, a backfill of four hours at once, and a run
     triggered without a logical date."""
     airflow, admin = live_stack.airflow, live_stack.emulator.admin
-    # both ensure_job tasks see "no job yet" (held up to 240 s on a loaded machine, where one run's tasks
-    # may start long after the other's; the connection's request timeout is 300 s)
-    admin.set_rendezvous("ListTableImportJobs", parties=2, timeout=240)
+    # each ensure_job looks (twice: before its dry run and before its create), finds nothing and creates;
+    # the first create is held until the second arrives (up to 240 s on a loaded machine; the
+    # connection's request timeout is 300 s), so both commit
+    admin.set_rendezvous("CreateTriggeredOngoingTableImportJob", parties=2, timeout=240)
     hour_end = _last_complete_hour()
     airflow.trigger(DAG, logical_date=hour_end)  # a person runs the hour by hand (queued while paused) ...
     airflow.unpause(DAG)  # ... as the schedule runs it: both start together
@@ -110,23 +112,25 @@ def test_asset_events_trigger_each_loaded_window_once(live_stack: LiveStack) -> 
     while len(ingested()) < len(loaded) and time.monotonic() < deadline:
         time.sleep(2)
     runs = airflow.wait_runs(INGEST, 1)
-    assert all(r["run_type"] == "asset_triggered" for r in runs)
+    context = f"loaded {sorted(loaded)}; queries {ingested()}\n{live_stack.timeline(INGEST, runs)}"
+    assert all(r["run_type"] == "asset_triggered" for r in runs), context
     assert all(r["state"] == "success" for r in runs), live_stack.failures(INGEST, runs)
-    assert set(loaded.values()) == {1} and hour_end - timedelta(hours=4) in loaded
+    assert set(loaded.values()) == {1} and hour_end - timedelta(hours=4) in loaded, context
     windows = Counter(_when(q["window_start"]) for q in ingested())
-    assert windows == loaded, live_stack.timeline(INGEST, runs)  # each loaded window, once
+    assert windows == loaded, context  # each loaded window, once
     for query in ingested():
-        assert query["status"] == "succeeded"
-        assert query["records_processed_count"] == 10 + _when(query["window_start"]).hour % 7
+        assert query["status"] == "succeeded", context
+        assert query["records_processed_count"] == 10 + _when(query["window_start"]).hour % 7, context
     assert len([j for j in admin.jobs() if j["model_name"] == "churn-events"]) == 1
 
     # triggered by hand, with no asset event: one message from the provider, nothing sent to Arize
-    requests_before = admin.stats()["requests"]["total"]
+    by_operation_before = admin.stats()["requests"]["by_operation"]
     bare = airflow.trigger(INGEST)
     run = airflow.wait_run(INGEST, bare)
     tis = {ti["task_id"]: ti for ti in airflow.task_instances(INGEST, bare)}
-    assert run["state"] == "failed" and tis["asset_event_windows"]["try_number"] == 1
-    assert tis["ensure_job"]["state"] == "upstream_failed"
+    states = {t: (ti["state"], ti["try_number"]) for t, ti in tis.items()}
+    assert run["state"] == "failed" and states["asset_event_windows"] == ("failed", 1), states
+    assert tis["ensure_job"]["state"] == "upstream_failed", states
     log = airflow.task_log(INGEST, bare, "asset_event_windows")
-    assert "this run has no data interval and 0 triggering asset events" in log
-    assert admin.stats()["requests"]["total"] == requests_before
+    assert "this run has no data interval and 0 triggering asset events" in log, log[-2000:]
+    assert admin.stats()["requests"]["by_operation"] == by_operation_before
