@@ -89,4 +89,4 @@ emulator: setup
 	$(PY) -m airflow_provider_arize.emulator
 
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) $(TOOLS) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) $(TOOLS) .demo .browser-check .pytest_cache .mypy_cache .ruff_cache

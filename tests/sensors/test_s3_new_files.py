@@ -175,13 +175,14 @@ def test_a_late_multipart_upload_is_reported_once(s3: Any, bucket: str) -> None:
 def test_patterns_and_suffixes_filter(s3: Any, bucket: str) -> None:
     for key in ("a.parquet", "b.CSV", "c.json", "2026/03/d.csv", "2025/03/e.csv"):
         put(s3, bucket, key)
-    assert keys(sensor(bucket, suffixes=[".parquet", ".csv"]).execute(context())) == [
+    # sorted: the sensor lists in arrival order, and these puts may straddle a second
+    assert sorted(keys(sensor(bucket, suffixes=[".parquet", ".csv"]).execute(context()))) == [
         "2025/03/e.csv",
         "2026/03/d.csv",
         "a.parquet",
         "b.CSV",
     ]
-    assert keys(sensor(bucket, patterns=["2026/*/*.csv", "*.json"]).execute(context())) == [
+    assert sorted(keys(sensor(bucket, patterns=["2026/*/*.csv", "*.json"]).execute(context()))) == [
         "2026/03/d.csv",
         "c.json",
     ]
