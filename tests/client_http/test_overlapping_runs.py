@@ -88,7 +88,8 @@ def test_racing_triggers_of_one_window_fail_loudly_instead_of_succeeding_twice(a
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda _: _trigger(arize_emulator, job.id), range(2)))
     (stored,) = arize_emulator.admin.jobs()
-    assert len(stored["queries"]) == 2  # both triggered: Arize offers no conditional trigger
+    seen = f"{arize_emulator.admin.rendezvous()}, {arize_emulator.admin.stats()['requests']}, {outcomes}"
+    assert len(stored["queries"]) == 2, seen  # both triggered: Arize offers no conditional trigger
     failures = [o for o in outcomes if isinstance(o, ArizeDuplicateRunError)]
     assert failures, outcomes  # at least the later one fails
     for failure in failures:
