@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import shutil
+import signal
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -192,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="leave Airflow and Arize up until Ctrl-C")
     args = parser.parse_args(argv)
     home: Path = args.home.resolve()
+    # a `kill` (SIGTERM) unwinds like Ctrl-C: Airflow, the emulator and the local services are stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from airflow_provider_arize.dag_testing import arize_connection_uri_env, warehouse_connections_env
     from airflow_provider_arize.emulator.testing import EmulatorProcess
