@@ -1,4 +1,4 @@
-"""Pacing of the requests one connection sends from the triggerer: a token bucket on the event loop.
+"""Pacing of the requests one API key sends from the triggerer: a token bucket on the event loop.
 
 Arize allows 100 queries a minute per key and counts them over a sliding minute. A :class:`TokenBucket`
 holds at most ``burst`` tokens and gains ``per_minute / 60`` tokens a second; every request takes one
@@ -9,18 +9,22 @@ rest of the budget left to the workers that share the key.
 Contract: :meth:`TokenBucket.acquire` waits (asynchronously, never blocking the loop) until a token is
 available; waiters are served first come, first served. Cancelling a waiter takes nothing from the
 bucket and leaves the other waiters in place. One bucket belongs to one event loop.
+:func:`shared_bucket` gives every connection with the same key at the same Arize one bucket per event
+loop (Arize counts per key, not per connection); the first of them sets its budget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 
-__all__ = ["DEFAULT_BURST", "DEFAULT_QUERIES_PER_MINUTE", "TokenBucket"]
+__all__ = ["DEFAULT_BURST", "DEFAULT_QUERIES_PER_MINUTE", "TokenBucket", "shared_bucket"]
 
 #: Requests a minute one connection's triggers may send by default (Arize allows 100 per key).
 DEFAULT_QUERIES_PER_MINUTE = 80
@@ -99,3 +103,22 @@ class TokenBucket:
         that retries are paced like first attempts."""
         await self._sleep(delay)
         await self.acquire()
+
+
+_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], TokenBucket]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_bucket(endpoint: str, api_key: str, per_minute: float) -> TokenBucket:
+    """The running loop's bucket for ``api_key`` at ``endpoint`` (kept by the key's SHA-256, never the
+    key): connections sharing a key share its budget. The first caller's ``per_minute`` sizes it; a
+    different one is validated, then ignored."""
+    buckets = _shared.setdefault(asyncio.get_running_loop(), {})
+    key = (endpoint.rstrip("/"), hashlib.sha256(api_key.encode()).hexdigest())
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = TokenBucket(per_minute)
+    else:
+        TokenBucket(per_minute)  # a bad budget on a later connection still fails loudly
+    return bucket

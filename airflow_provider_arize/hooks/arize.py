@@ -141,10 +141,11 @@ class ArizeHook(BaseHook):
     async def get_async_client(self, *, paced: bool = False) -> AsyncArizeClient:
         """A read-only async client, for triggers. The caller closes it (``async with``).
 
-        ``paced=True`` gives the client a token bucket (:mod:`airflow_provider_arize.api.pacing`) sized
-        by the connection's extra ``poll_queries_per_minute`` (default 80; Arize allows 100 a minute per
-        key): every request, retries included, takes a token first. The triggers' shared client is
-        paced; see :mod:`airflow_provider_arize.triggers.polling`.
+        ``paced=True`` gives the client the token bucket of its API key on this event loop
+        (:func:`airflow_provider_arize.api.pacing.shared_bucket`: connections sharing a key share it),
+        sized by the connection's extra ``poll_queries_per_minute`` (default 80; Arize allows 100 a
+        minute per key): every request, retries included, takes a token first. The triggers' shared
+        client is paced; see :mod:`airflow_provider_arize.triggers.polling`.
         """
         from airflow_provider_arize.api.async_client import AsyncArizeClient
         from airflow_provider_arize.api.transport import AsyncGraphQLTransport
@@ -161,9 +162,10 @@ class ArizeHook(BaseHook):
             return AsyncArizeClient(
                 AsyncGraphQLTransport(_transport_config(settings)), space_id=settings.space_id
             )
-        from airflow_provider_arize.api.pacing import TokenBucket
+        from airflow_provider_arize.api.pacing import shared_bucket
 
-        pacer = TokenBucket(_poll_queries_per_minute(conn.extra_dejson, settings.conn_id))
+        per_minute = _poll_queries_per_minute(conn.extra_dejson, settings.conn_id)
+        pacer = shared_bucket(settings.endpoint, settings.api_key, per_minute)
         transport = AsyncGraphQLTransport(_transport_config(settings), sleep=pacer.sleep_then_acquire)
         return AsyncArizeClient(transport, space_id=settings.space_id, pacer=pacer)
 

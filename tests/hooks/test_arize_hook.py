@@ -224,3 +224,31 @@ def test_api_key_never_logged(hook: ArizeHook, arize_emulator: Any, caplog: pyte
         hook.update_ingestion_parameters("1", TableIngestionParameters())
     assert caplog.records, "expected the client to log its requests and retries"
     assert arize_emulator.api_key not in caplog.text
+
+
+def test_triggers_pace_per_api_key_not_per_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arize counts 100 queries a minute per key: two connections with one key draw on one budget (the
+    first one's), a connection with another key on its own. Nothing is sent: building clients only."""
+    import asyncio
+
+    from airflow_provider_arize.dag_testing import arize_connection_uri_env
+
+    url = "http://127.0.0.1:9/"  # never contacted
+    for conn_id, key, extra in (
+        ("arize_a", "key-one", {"poll_queries_per_minute": 50}),
+        ("arize_b", "key-one", {}),
+        ("arize_c", "key-two", {}),
+    ):
+        env = arize_connection_uri_env(conn_id, url=url, api_key=key, space_id="U3BhY2U6MQ==", extra=extra)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+
+    async def buckets() -> list[Any]:
+        clients = [await ArizeHook(c).get_async_client(paced=True) for c in ("arize_a", "arize_b", "arize_c")]
+        for client in clients:
+            await client.aclose()
+        return [client.pacer for client in clients]
+
+    a, b, c = asyncio.run(buckets())
+    assert a is b and a.per_minute == 50  # one budget for the key, sized by its first connection
+    assert c is not a and c.per_minute == 80
