@@ -18,7 +18,14 @@ from typing import Any
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
 
-__all__ = ["WINDOW_END", "WINDOW_START", "asset_event_windows", "window_extra", "windows_from_asset_events"]
+__all__ = [
+    "WINDOW_END",
+    "WINDOW_START",
+    "asset_event_windows",
+    "asset_windows",
+    "window_extra",
+    "windows_from_asset_events",
+]
 
 #: Keys of an asset event's ``extra`` that carry the loaded window (ISO-8601 with an offset).
 WINDOW_START, WINDOW_END = "window_start", "window_end"
@@ -39,6 +46,13 @@ def windows_from_asset_events(triggering: Mapping[Any, Iterable[Any]] | None) ->
     """``[{"window_start", "window_end"}, ...]`` of the run's triggering asset events (the
     ``triggering_asset_events`` of the task context), oldest first, each once. No event carrying a window
     raises ``ArizeConfigError`` saying what the run lacks."""
+    return [
+        {WINDOW_START: format_utc(w.start), WINDOW_END: format_utc(w.end)} for w in asset_windows(triggering)
+    ]
+
+
+def asset_windows(triggering: Mapping[Any, Iterable[Any]] | None) -> list[QueryWindow]:
+    """The windows of :func:`windows_from_asset_events`, as :class:`QueryWindow` objects."""
     events = _events(triggering)
     windows: set[QueryWindow] = set()
     for event in events:
@@ -56,10 +70,7 @@ def windows_from_asset_events(triggering: Mapping[Any, Iterable[Any]] | None) ->
             "sets them (airflow_provider_arize.assets.window_extra), or pass window_start and window_end",
             field="queryStart",
         )
-    return [
-        {WINDOW_START: format_utc(w.start), WINDOW_END: format_utc(w.end)}
-        for w in sorted(windows, key=lambda w: (w.start, w.end))
-    ]
+    return sorted(windows, key=lambda w: (w.start, w.end))
 
 
 def asset_event_windows(task_id: str = "asset_event_windows") -> Any:

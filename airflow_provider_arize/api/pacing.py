@@ -35,6 +35,16 @@ _EPSILON = 1e-9
 _MIN_SLEEP = 0.001
 
 
+def _check_per_minute(per_minute: object) -> None:
+    if isinstance(per_minute, bool) or not isinstance(per_minute, int | float):
+        raise ArizeConfigError("per_minute must be a number", field="poll_queries_per_minute")
+    if not math.isfinite(per_minute) or per_minute <= 0:
+        raise ArizeConfigError(
+            f"per_minute must be a positive number of requests, got {per_minute!r}",
+            field="poll_queries_per_minute",
+        )
+
+
 class TokenBucket:
     """At most ``burst`` requests at once and ``per_minute`` a minute on average (see the module)."""
 
@@ -46,13 +56,7 @@ class TokenBucket:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if isinstance(per_minute, bool) or not isinstance(per_minute, int | float):
-            raise ArizeConfigError("per_minute must be a number", field="poll_queries_per_minute")
-        if not math.isfinite(per_minute) or per_minute <= 0:
-            raise ArizeConfigError(
-                f"per_minute must be a positive number of requests, got {per_minute!r}",
-                field="poll_queries_per_minute",
-            )
+        _check_per_minute(per_minute)
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
             raise ArizeConfigError(f"burst must be an integer >= 1, got {burst!r}", field="burst")
         self.per_minute = float(per_minute)
@@ -116,9 +120,8 @@ def shared_bucket(endpoint: str, api_key: str, per_minute: float) -> TokenBucket
     different one is validated, then ignored."""
     buckets = _shared.setdefault(asyncio.get_running_loop(), {})
     key = (endpoint.rstrip("/"), hashlib.sha256(api_key.encode()).hexdigest())
+    _check_per_minute(per_minute)  # a bad budget on a later connection still fails loudly
     bucket = buckets.get(key)
     if bucket is None:
         bucket = buckets[key] = TokenBucket(per_minute)
-    else:
-        TokenBucket(per_minute)  # a bad budget on a later connection still fails loudly
     return bucket

@@ -67,17 +67,16 @@ def _asset_event_window(context: Context) -> QueryWindow:
     """A run without a data interval (triggered by an asset event or by hand): the one window its
     triggering asset events carry (:mod:`airflow_provider_arize.assets`)."""
     from airflow_provider_arize.api.errors import ArizeConfigError
-    from airflow_provider_arize.api.models import QueryWindow
-    from airflow_provider_arize.assets import windows_from_asset_events
+    from airflow_provider_arize.assets import asset_windows
 
-    windows = windows_from_asset_events(context.get("triggering_asset_events"))
+    windows = asset_windows(context.get("triggering_asset_events"))
     if len(windows) > 1:
         raise ArizeConfigError(
             f"this run's asset events carry {len(windows)} windows; map the task over them: "
             "ArizeTriggerTableRunOperator.partial(...).expand_kwargs(asset_event_windows())",
             field="queryStart",
         )
-    return QueryWindow.of(windows[0]["window_start"], windows[0]["window_end"])
+    return windows[0]
 
 
 #: Errors no retry can fix: bad arguments or connection, a refused dry run or preflight, a wrong key, an
