@@ -14,21 +14,68 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
 
 __all__ = [
+    "ARIZE_SCHEME",
     "WINDOW_END",
     "WINDOW_START",
+    "arize_model_asset",
     "asset_event_windows",
     "asset_windows",
+    "model_asset_uri",
+    "model_dataset",
+    "model_from_uri",
     "window_extra",
     "windows_from_asset_events",
 ]
 
 #: Keys of an asset event's ``extra`` that carry the loaded window (ISO-8601 with an offset).
 WINDOW_START, WINDOW_END = "window_start", "window_end"
+
+
+#: URI scheme of an Arize model asset, and of its OpenLineage namespace (``docs/lineage.md``).
+ARIZE_SCHEME = "arize"
+
+
+def model_dataset(space_id: str, model_name: str) -> tuple[str, str]:
+    """The OpenLineage ``(namespace, name)`` of an Arize model: ``("arize://<space id>", "<model name>")``."""
+    space = quote(_required(space_id, "space_id"), safe="")
+    return f"{ARIZE_SCHEME}://{space}", _required(model_name, "modelName")
+
+
+def model_asset_uri(space_id: str, model_name: str) -> str:
+    """``arize://<space id>/<model name>`` (each part percent-encoded): the URI of the model's asset."""
+    namespace, name = model_dataset(space_id, model_name)
+    return f"{namespace}/{quote(name, safe='')}"
+
+
+def model_from_uri(uri: str) -> tuple[str, str]:
+    """``(space id, model name)`` of an Arize model asset URI; ``ArizeConfigError`` for any other URI."""
+    parts = urlsplit(uri)
+    name = unquote(parts.path.lstrip("/"))
+    if parts.scheme != ARIZE_SCHEME or not parts.netloc or not name or "/" in parts.path.lstrip("/"):
+        raise ArizeConfigError(f"not an Arize model asset URI (arize://<space id>/<model name>): {uri!r}")
+    return unquote(parts.netloc), name
+
+
+def arize_model_asset(space_id: str, model_name: str, **kwargs: Any) -> Any:
+    """The Asset of an Arize model, to put in an ingesting task's ``outlets`` and in a downstream DAG's
+    ``schedule``. Each ingested window (or file batch) updates it with the window and counts in the
+    event's extra (``docs/lineage.md``). No network call: safe at DAG-parse time."""
+    from airflow.sdk import Asset
+
+    return Asset(uri=model_asset_uri(space_id, model_name), **kwargs)
+
+
+def _required(value: str, field: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise ArizeConfigError(f"an Arize model asset needs a non-empty {field}", field=field)
+    return text
 
 
 def window_extra(start: datetime | str, end: datetime | str, **more: Any) -> dict[str, Any]:
