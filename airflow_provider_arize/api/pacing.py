@@ -1,14 +1,34 @@
-"""Pacing of the requests one API key sends from the triggerer: a token bucket on the event loop.
+"""Pacing of the requests one API key sends from the triggerer: an adaptive token bucket on the event loop.
 
 Arize allows 100 queries a minute per key and counts them over a sliding minute. A :class:`TokenBucket`
-holds at most ``burst`` tokens and gains ``per_minute / 60`` tokens a second; every request takes one
-before it is sent (the first attempt and every retry). So any 60 s window sees at most
-``burst + per_minute`` requests from it: 10 + 80 = 90 with the defaults, under Arize's 100, with the
+holds at most ``burst`` tokens and gains ``rate / 60`` tokens a second; every request takes one before
+it is sent (the first attempt and every retry). At its ceiling (``per_minute``, 80 by default) any 60 s
+window sees at most ``burst + per_minute`` requests from it: 10 + 80 = 90, under Arize's 100, with the
 rest of the budget left to the workers that share the key.
 
+Several triggerers (and the workers) may share one key without sharing memory, so the rate adapts to
+what the server says (additive increase, multiplicative decrease):
+
+- **Cut.** A rate-limit answer (HTTP 429 or a GraphQL rate-limit error) reported by
+  :meth:`TokenBucket.note_rate_limited` multiplies the rate by ``decrease`` (0.5), not below
+  ``min_per_minute`` (4 a minute), empties the bucket and scales its burst down with the rate. Many
+  requests in flight meet the same full window: a 429 for a request sent before the last cut belongs
+  to that congestion episode and cuts nothing more.
+- **Hold.** Every 429's ``Retry-After`` (capped at ``max_hold``, 120 s) holds every waiter of the
+  bucket until then; the bucket refills only from the end of the hold.
+- **Recovery.** Each success reported by :meth:`TokenBucket.note_success` for a request sent after the
+  last cut adds ``increase / rate`` to the rate (both a minute), so a minute of clean sending at full
+  speed adds ``increase`` (``per_minute / 10`` by default: 8 a minute), up to ``per_minute``, never
+  above.
+
+:meth:`TokenBucket.observe` takes the transport's per-attempt report
+(:class:`~airflow_provider_arize.api.transport.AttemptInfo`, its ``on_response`` hook) and does both.
+N processes on one key each cut on the 429s they meet and grow back slowly, so together they settle
+under the limit with no shared state.
+
 Contract: :meth:`TokenBucket.acquire` waits (asynchronously, never blocking the loop) until a token is
-available; waiters are served first come, first served. Cancelling a waiter takes nothing from the
-bucket and leaves the other waiters in place. One bucket belongs to one event loop.
+available and no hold is on; waiters are served first come, first served. Cancelling a waiter takes
+nothing from the bucket and leaves the other waiters in place. One bucket belongs to one event loop.
 :func:`shared_bucket` gives every connection with the same key at the same Arize one bucket per event
 loop (Arize counts per key, not per connection); the first of them sets its budget.
 """
@@ -21,15 +41,34 @@ import math
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.api.retry import Outcome
 
-__all__ = ["DEFAULT_BURST", "DEFAULT_QUERIES_PER_MINUTE", "TokenBucket", "shared_bucket"]
+if TYPE_CHECKING:
+    from airflow_provider_arize.api.transport import AttemptInfo
+
+__all__ = [
+    "DEFAULT_BURST",
+    "DEFAULT_DECREASE",
+    "DEFAULT_MAX_HOLD",
+    "DEFAULT_MIN_PER_MINUTE",
+    "DEFAULT_QUERIES_PER_MINUTE",
+    "TokenBucket",
+    "shared_bucket",
+]
 
 #: Requests a minute one connection's triggers may send by default (Arize allows 100 per key).
 DEFAULT_QUERIES_PER_MINUTE = 80
-#: Requests that may go at once after a quiet spell.
+#: Requests that may go at once after a quiet spell (at the full rate; scaled down with the rate).
 DEFAULT_BURST = 10
+#: What a rate-limit answer multiplies the rate by (once per congestion episode).
+DEFAULT_DECREASE = 0.5
+#: The lowest rate a minute that cuts bring a bucket to.
+DEFAULT_MIN_PER_MINUTE = 4.0
+#: The longest a ``Retry-After`` holds the bucket, in seconds (the transport caps its own wait alike).
+DEFAULT_MAX_HOLD = 120.0
 #: Rounding slack on the token count, and the shortest wait (a clock may not advance by less).
 _EPSILON = 1e-9
 _MIN_SLEEP = 0.001
@@ -45,37 +84,85 @@ def _check_per_minute(per_minute: object) -> None:
         )
 
 
+def _check_non_negative(name: str, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise ArizeConfigError(f"{name} must be a finite number >= 0, got {value!r}", field=name)
+
+
 class TokenBucket:
-    """At most ``burst`` requests at once and ``per_minute`` a minute on average (see the module)."""
+    """At most ``burst`` requests at once and ``per_minute`` a minute on average, adapting down on rate
+    limits and back up on successes (see the module).
+
+    Counters for logs and benchmarks: :attr:`current_per_minute` (the rate now), :attr:`cuts`,
+    :attr:`rate_limited` (rate-limit answers reported), :attr:`held` (seconds of ``Retry-After`` holds),
+    :attr:`granted` and :attr:`waited`; :meth:`counters` gives them all as a dict.
+    """
 
     def __init__(
         self,
         per_minute: float = DEFAULT_QUERIES_PER_MINUTE,
         burst: int = DEFAULT_BURST,
         *,
+        decrease: float = DEFAULT_DECREASE,
+        increase: float | None = None,
+        min_per_minute: float = DEFAULT_MIN_PER_MINUTE,
+        max_hold: float = DEFAULT_MAX_HOLD,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         _check_per_minute(per_minute)
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
             raise ArizeConfigError(f"burst must be an integer >= 1, got {burst!r}", field="burst")
+        if isinstance(decrease, bool) or not isinstance(decrease, int | float) or not 0 < decrease <= 1:
+            raise ArizeConfigError(f"decrease must be a factor in (0, 1], got {decrease!r}", field="decrease")
+        for name, value in (
+            ("increase", increase),
+            ("min_per_minute", min_per_minute),
+            ("max_hold", max_hold),
+        ):
+            _check_non_negative(name, value)
         self.per_minute = float(per_minute)
         self.burst = burst
-        self._rate = self.per_minute / 60.0
+        self.decrease = float(decrease)
+        self.increase = self.per_minute / 10 if increase is None else float(increase)
+        self.min_per_minute = min(float(min_per_minute), self.per_minute)
+        self.max_hold = float(max_hold)
         self._clock = clock
         self._sleep = sleep
+        self._current = self.per_minute  # requests a minute now
         self._tokens = float(burst)
         self._updated = clock()
+        self._hold_until = -math.inf
+        self._last_cut = -math.inf
         self._lock = asyncio.Lock()
         #: Tokens handed out so far (requests paced).
         self.granted = 0
         #: Seconds callers spent waiting for a token, summed.
         self.waited = 0.0
+        #: Times the rate was cut (congestion episodes met).
+        self.cuts = 0
+        #: Rate-limit answers reported (every one, whether it cut the rate or not).
+        self.rate_limited = 0
+        #: Seconds the bucket was held by ``Retry-After`` (the extensions of the hold, summed).
+        self.held = 0.0
+
+    @property
+    def current_per_minute(self) -> float:
+        """The rate now, in requests a minute (between ``min_per_minute`` and ``per_minute``)."""
+        return self._current
+
+    @property
+    def capacity(self) -> float:
+        """Tokens the bucket holds at most now: ``burst``, scaled down with the rate (at least 1)."""
+        return max(1.0, self.burst * self._current / self.per_minute)
 
     def _refill(self) -> None:
         now = self._clock()
-        self._tokens = min(float(self.burst), self._tokens + (now - self._updated) * self._rate)
-        self._updated = now
+        if now > self._updated:  # not during a hold: the bucket refills from its end
+            self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self._current / 60.0)
+            self._updated = now
 
     @property
     def available(self) -> float:
@@ -83,23 +170,39 @@ class TokenBucket:
         self._refill()
         return self._tokens
 
+    def counters(self) -> dict[str, Any]:
+        """The bucket's counters and settings, as plain numbers (for logs and benchmarks)."""
+        return {
+            "per_minute": self.per_minute,
+            "current_per_minute": self.current_per_minute,
+            "cuts": self.cuts,
+            "rate_limited": self.rate_limited,
+            "held": self.held,
+            "granted": self.granted,
+            "waited": self.waited,
+        }
+
     async def acquire(self) -> None:
-        """Take one token, waiting for it if the bucket is empty."""
+        """Take one token, waiting for it (and for any hold) if need be."""
         async with self._lock:
             started = self._clock()
             while True:
+                now = self._clock()
+                if now < self._hold_until:
+                    await self._sleep(max(_MIN_SLEEP, self._hold_until - now))
+                    continue
                 self._refill()
                 if self._tokens >= 1.0 - _EPSILON:
                     self._tokens = max(0.0, self._tokens - 1.0)
                     self.granted += 1
                     self.waited += self._clock() - started
                     return
-                await self._sleep(max(_MIN_SLEEP, (1.0 - self._tokens) / self._rate))
+                await self._sleep(max(_MIN_SLEEP, (1.0 - self._tokens) * 60.0 / self._current))
 
     def refund(self) -> None:
         """Give back a token taken for a request that was not sent after all."""
         self._refill()
-        self._tokens = min(float(self.burst), self._tokens + 1.0)
+        self._tokens = min(self.capacity, self._tokens + 1.0)
         self.granted -= 1
 
     async def sleep_then_acquire(self, delay: float) -> None:
@@ -107,6 +210,47 @@ class TokenBucket:
         that retries are paced like first attempts."""
         await self._sleep(delay)
         await self.acquire()
+
+    def note_rate_limited(self, retry_after: float | None = None, *, sent_at: float | None = None) -> bool:
+        """Report a rate-limit answer to a request sent at ``sent_at`` (on the bucket's clock; ``None``:
+        just now). Holds the bucket for ``retry_after`` seconds (capped at ``max_hold``) and, unless the
+        request was sent before the last cut, cuts the rate. Returns whether it cut."""
+        self.rate_limited += 1
+        self._refill()
+        now = self._clock()
+        if retry_after is not None and math.isfinite(retry_after) and retry_after > 0:
+            until = now + min(retry_after, self.max_hold)
+            if until > self._hold_until:
+                self.held += until - max(now, self._hold_until)
+                self._hold_until = until
+                self._tokens = 0.0
+                self._updated = max(self._updated, until)
+        if (now if sent_at is None else sent_at) <= self._last_cut:
+            return False  # the same congestion episode: that request left before the last cut
+        self._last_cut = now
+        self.cuts += 1
+        self._current = max(self.min_per_minute, self._current * self.decrease)
+        self._tokens = 0.0
+        self._updated = max(self._updated, now)
+        return True
+
+    def note_success(self, *, sent_at: float | None = None) -> None:
+        """Report a success of a request sent at ``sent_at`` (``None``: just now): the rate grows by
+        ``increase / rate`` a minute, up to ``per_minute``. Requests sent before the last cut add
+        nothing."""
+        if sent_at is not None and sent_at <= self._last_cut:
+            return
+        self._refill()
+        self._current = min(self.per_minute, self._current + self.increase / self._current)
+
+    def observe(self, info: AttemptInfo) -> None:
+        """The transport's ``on_response`` hook: feeds every attempt's rate-limit answer or success to the
+        bucket (other failures say nothing about the rate)."""
+        sent_at = self._clock() - info.elapsed
+        if info.rate_limited:
+            self.note_rate_limited(info.retry_after, sent_at=sent_at)
+        elif info.outcome is Outcome.SUCCESS:
+            self.note_success(sent_at=sent_at)
 
 
 _shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], TokenBucket]] = (

@@ -213,7 +213,9 @@ class AttemptInfo:
     """One request, as passed to the ``on_response`` hook after every attempt.
 
     ``status_code`` is ``None`` when no response arrived; ``delay`` is the wait before the next attempt,
-    or ``None`` when no attempt follows; ``response_bytes`` counts the body bytes read.
+    or ``None`` when no attempt follows; ``response_bytes`` counts the body bytes read. ``rate_limited``
+    says the answer was a rate limit (HTTP 429 or a GraphQL rate-limit error) and ``retry_after`` is its
+    ``Retry-After`` in seconds (uncapped; ``None`` without one): what an adaptive pacer learns from.
     """
 
     operation_name: str
@@ -224,6 +226,8 @@ class AttemptInfo:
     elapsed: float
     delay: float | None
     response_bytes: int
+    rate_limited: bool = False
+    retry_after: float | None = None
 
 
 @dataclass
@@ -556,6 +560,8 @@ class _Call:
                     elapsed=time.monotonic() - self.started,
                     delay=delay,
                     response_bytes=result.size,
+                    rate_limited=result.classification.error_type is ArizeRateLimitError,
+                    retry_after=result.retry_after,
                 )
             )
 

@@ -144,8 +144,9 @@ class ArizeHook(BaseHook):
         ``paced=True`` gives the client the token bucket of its API key on this event loop
         (:func:`airflow_provider_arize.api.pacing.shared_bucket`: connections sharing a key share it),
         sized by the connection's extra ``poll_queries_per_minute`` (default 80; Arize allows 100 a
-        minute per key): every request, retries included, takes a token first. The triggers' shared
-        client is paced; see :mod:`airflow_provider_arize.triggers.polling`.
+        minute per key): every request, retries included, takes a token first, and every answer tells
+        the bucket whether to slow down (a rate limit) or speed back up (a success). The triggers'
+        shared client is paced; see :mod:`airflow_provider_arize.triggers.polling`.
         """
         from airflow_provider_arize.api.async_client import AsyncArizeClient
         from airflow_provider_arize.api.transport import AsyncGraphQLTransport
@@ -166,7 +167,9 @@ class ArizeHook(BaseHook):
 
         per_minute = _poll_queries_per_minute(conn.extra_dejson, settings.conn_id)
         pacer = shared_bucket(settings.endpoint, settings.api_key, per_minute)
-        transport = AsyncGraphQLTransport(_transport_config(settings), sleep=pacer.sleep_then_acquire)
+        transport = AsyncGraphQLTransport(
+            _transport_config(settings), sleep=pacer.sleep_then_acquire, on_response=pacer.observe
+        )
         return AsyncArizeClient(transport, space_id=settings.space_id, pacer=pacer)
 
     def test_connection(self) -> tuple[bool, str]:
