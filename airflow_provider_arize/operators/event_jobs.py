@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.lineage import CreateLineageMixin, JobLineageMixin
 from airflow_provider_arize.operators.base import (
     ArizeBaseOperator,
     ArizeModelOperator,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 XCOM_WINDOW = "arize_window"
 
 
-class ArizeCreateTriggeredTableImportJobOperator(ArizeModelOperator):
+class ArizeCreateTriggeredTableImportJobOperator(CreateLineageMixin, ArizeModelOperator):
     """Create an event-based Snowflake table job (it ingests only the windows a client triggers).
 
     Idempotent (see the module contract). With ``dry_run_first`` (default) a new job is validated first
@@ -91,10 +92,11 @@ class ArizeCreateTriggeredTableImportJobOperator(ArizeModelOperator):
         if self.dry_run_first and self.hook.client.find_job("table", spec.identity) is None:
             self.dry_run_table(spec.as_table_spec())
         outcome = self.hook.create_triggered_table_job(spec)
+        self.remember_lineage(context, outcome.job.id, spec)
         return self.report_create(context, outcome, "event-based table", spec.table.fully_qualified_name)
 
 
-class ArizeTriggerTableRunOperator(ArizeBaseOperator):
+class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
     """Trigger an event-based table job's run for a window, then (by default) wait until Arize reports
     the query for it with its processed record count.
 
@@ -158,6 +160,7 @@ class ArizeTriggerTableRunOperator(ArizeBaseOperator):
 
         result = self.hook.trigger_table_run(job_ref(self.job_id), window)
         job = result.job or self.hook.get_job("table", job_ref(self.job_id))
+        self._lineage_job = job
         self.publish_job(context, job)
         context["ti"].xcom_push(key=XCOM_WINDOW, value=window.to_input())
         if result.triggered:

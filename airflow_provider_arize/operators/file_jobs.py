@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.lineage import CreateLineageMixin
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
 
 if TYPE_CHECKING:
@@ -120,14 +121,15 @@ class ArizeDryRunFileImportJobOperator(_FileJobOperator):
         return {"validation_status": result.status, "location": spec.location.uri, "file": result.file_path}
 
 
-class ArizeCreateFileImportJobOperator(_FileJobOperator):
+class ArizeCreateFileImportJobOperator(CreateLineageMixin, _FileJobOperator):
     """Create a file import job, idempotently (see the module contract).
 
     With ``dry_run_first`` (default) a job that does not exist yet is dry-run first, and the task fails
     with Arize's message if it does not pass.
 
-    Pushes ``arize_job_id``, ``arize_short_job_id`` and ``arize_job_url`` to XCom; returns the job summary
-    (ids, status, bucket, prefix, url, ``created``).
+    Pushes ``arize_job_id``, ``arize_short_job_id``, ``arize_job_url`` and ``arize_lineage`` (its
+    OpenLineage datasets, ``docs/lineage.md``) to XCom; returns the job summary (ids, status, bucket,
+    prefix, url, ``created``).
     """
 
     def __init__(self, *, dry_run_first: bool = True, **kwargs: Any) -> None:
@@ -140,6 +142,7 @@ class ArizeCreateFileImportJobOperator(_FileJobOperator):
             result = self.hook.dry_run_file_job(spec)
             self.require_passed(result, "file", spec.location.uri, "DryRunFileImportJob")
         outcome = self.hook.create_file_job(spec)
+        self.remember_lineage(context, outcome.job.id, spec)
         return self.report_create(context, outcome, "file", spec.location.uri)
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.lineage import CreateLineageMixin
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ class ArizeDryRunTableImportJobOperator(_TableJobOperator):
         return {"validation_status": result.status, "table": spec.table.fully_qualified_name}
 
 
-class ArizeCreateTableImportJobOperator(_TableJobOperator):
+class ArizeCreateTableImportJobOperator(CreateLineageMixin, _TableJobOperator):
     """Create a table import job, idempotently.
 
     If a non-deleted job with the same identity (space, model, environment, store, table) exists, it is
@@ -124,8 +125,9 @@ class ArizeCreateTableImportJobOperator(_TableJobOperator):
     since this DAG run started applies them; a job found otherwise keeps the parameters it has (a later
     task may have tuned them).
 
-    Pushes to XCom: ``arize_job_id`` (global id), ``arize_short_job_id``, ``arize_job_url``; returns the
-    job summary (ids, status, table, url, ``created``).
+    Pushes to XCom: ``arize_job_id`` (global id), ``arize_short_job_id``, ``arize_job_url`` and
+    ``arize_lineage`` (its OpenLineage datasets, ``docs/lineage.md``); returns the job summary (ids,
+    status, table, url, ``created``).
     """
 
     def __init__(self, *, dry_run_first: bool = True, **kwargs: Any) -> None:
@@ -145,6 +147,7 @@ class ArizeCreateTableImportJobOperator(_TableJobOperator):
                 outcome.job.id,
             )
             outcome = replace(outcome, job=self.hook.update_ingestion_parameters(outcome.job.id, params))
+        self.remember_lineage(context, outcome.job.id, spec)
         return self.report_create(context, outcome, "table", spec.table.fully_qualified_name)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.lineage import JobLineageMixin
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
 from airflow_provider_arize.waits import KILLED_FILE_INGESTION
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from airflow_provider_arize.waits import FileIngestionOutcome
 
 
-class ArizeFileIngestionSensor(ArizeWaitSensor):
+class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
     """Wait until Arize has ingested every file under a file job's prefix (see the module docstring).
 
     :param job_id: global id or short job id of the file job.
@@ -49,6 +50,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
     """
 
     template_fields: Sequence[str] = ("job_id", "expected_total", "failed_baseline")
+    lineage_job_type = "file"
     kill_leaves = KILLED_FILE_INGESTION
 
     def __init__(
@@ -115,7 +117,7 @@ class ArizeFileIngestionSensor(ArizeWaitSensor):
         from airflow_provider_arize.waits import evaluate_file_ingestion
 
         expected, baseline = self._wait_targets(context)
-        job = self.hook.get_job("file", job_ref(self.job_id))
+        self._lineage_job = job = self.hook.get_job("file", job_ref(self.job_id))
         return evaluate_file_ingestion(job, expected, baseline)
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:

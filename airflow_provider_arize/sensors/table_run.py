@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.lineage import JobLineageMixin
 from airflow_provider_arize.operators.base import resolve_window
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
 from airflow_provider_arize.waits import KILLED_TABLE_RUN
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from airflow_provider_arize.waits import TableRunOutcome
 
 
-class ArizeTableRunSensor(ArizeWaitSensor):
+class ArizeTableRunSensor(JobLineageMixin, ArizeWaitSensor):
     """Wait until Arize reports the query for ``[window_start, window_end)`` of a table job.
 
     :param job_id: global id or short job id of the table job.
@@ -59,6 +60,7 @@ class ArizeTableRunSensor(ArizeWaitSensor):
     def check(self, context: Context) -> TableRunOutcome:
         self._window = window = resolve_window(context, self.window_start, self.window_end)
         job, outcome = self.hook.read_table_run(job_ref(self.job_id), window)
+        self._lineage_job = job
         self.link_job(context, job)
         return outcome
 
