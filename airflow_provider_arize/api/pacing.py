@@ -23,6 +23,8 @@ what the server says (additive increase, multiplicative decrease):
 
 :meth:`TokenBucket.observe` takes the transport's per-attempt report
 (:class:`~airflow_provider_arize.api.transport.AttemptInfo`, its ``on_response`` hook) and does both.
+Each cut is logged at INFO (logger ``airflow_provider_arize.api.pacing``) with the new rate and the
+counters.
 N processes on one key each cut on the 429s they meet and grow back slowly, so together they settle
 under the limit with no shared state.
 
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import math
 import time
 import weakref
@@ -58,6 +61,8 @@ __all__ = [
     "TokenBucket",
     "shared_bucket",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Requests a minute one connection's triggers may send by default (Arize allows 100 per key).
 DEFAULT_QUERIES_PER_MINUTE = 80
@@ -123,6 +128,8 @@ class TokenBucket:
             ("max_hold", max_hold),
         ):
             _check_non_negative(name, value)
+        if min_per_minute == 0:
+            raise ArizeConfigError("min_per_minute must be > 0", field="min_per_minute")
         self.per_minute = float(per_minute)
         self.burst = burst
         self.decrease = float(decrease)
@@ -232,6 +239,14 @@ class TokenBucket:
         self._current = max(self.min_per_minute, self._current * self.decrease)
         self._tokens = 0.0
         self._updated = max(self._updated, now)
+        logger.info(
+            "Arize rate limit: pacing cut to %.1f requests a minute (cut %d, %d rate limits seen, "
+            "held %.0f s in all)",
+            self._current,
+            self.cuts,
+            self.rate_limited,
+            self.held,
+        )
         return True
 
     def note_success(self, *, sent_at: float | None = None) -> None:

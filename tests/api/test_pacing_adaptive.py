@@ -15,6 +15,7 @@ and the server model all read one clock (the loop's).
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import selectors
 from collections.abc import Callable, Coroutine
@@ -77,11 +78,15 @@ def bucket_on(loop: VirtualTimeLoop, per_minute: float = 80, **kwargs: Any) -> T
 
 
 # -- cuts ------------------------------------------------------------------------------------------
-def test_a_rate_limit_cuts_the_rate_by_the_factor_and_empties_the_bucket() -> None:
+def test_a_rate_limit_cuts_the_rate_by_the_factor_and_empties_the_bucket(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def main(loop: VirtualTimeLoop) -> None:
         bucket = bucket_on(loop)
         assert bucket.current_per_minute == 80 and bucket.available == 10
-        assert bucket.note_rate_limited() is True
+        with caplog.at_level(logging.INFO, logger="airflow_provider_arize.api.pacing"):
+            assert bucket.note_rate_limited() is True
+        assert "pacing cut to 40.0 requests a minute (cut 1, 1 rate limits seen" in caplog.text
         assert bucket.current_per_minute == 40
         assert bucket.cuts == 1 and bucket.rate_limited == 1
         assert bucket.available == 0 and bucket.capacity == 5  # the burst scales with the rate
@@ -214,6 +219,7 @@ def test_the_adaptive_settings_refuse_nonsense() -> None:
         {"decrease": True},
         {"increase": -1},
         {"min_per_minute": float("nan")},
+        {"min_per_minute": 0},
         {"max_hold": "10"},
     ):
         with pytest.raises(ArizeConfigError):
