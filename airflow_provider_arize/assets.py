@@ -28,7 +28,10 @@ __all__ = [
     "asset_windows",
     "model_asset_uri",
     "model_dataset",
+    "model_event_extra",
     "model_from_uri",
+    "model_outlets",
+    "model_updates",
     "window_extra",
     "windows_from_asset_events",
 ]
@@ -69,6 +72,49 @@ def arize_model_asset(space_id: str, model_name: str, **kwargs: Any) -> Any:
     from airflow.sdk import Asset
 
     return Asset(uri=model_asset_uri(space_id, model_name), **kwargs)
+
+
+def model_outlets(outlets: Iterable[Any] | None) -> list[Any]:
+    """The Arize model assets among a task's ``outlets`` (any object whose ``uri`` is ``arize://...``)."""
+    return [o for o in outlets or () if str(getattr(o, "uri", "") or "").startswith(f"{ARIZE_SCHEME}://")]
+
+
+#: Keys of a task result that a model-asset event carries, beside the window.
+_RESULT_KEYS = ("job_id", "query_id", "records_processed_count", "success", "failed", "pending", "expected")
+
+
+def model_event_extra(result: Mapping[str, Any], window: QueryWindow | None = None) -> dict[str, Any]:
+    """The ``extra`` of a model-asset event from what an Arize task returned: the ingested window
+    (``window_start``/``window_end``, from the result or ``window``) and its counts
+    (``records_processed_count`` for a table window; ``success``/``failed``/``pending``/``expected``
+    files for a file batch)."""
+    more = {key: result[key] for key in _RESULT_KEYS if result.get(key) is not None}
+    if result.get(WINDOW_START) and result.get(WINDOW_END):
+        return window_extra(result[WINDOW_START], result[WINDOW_END], **more)
+    if window is not None:
+        return window_extra(window.start, window.end, **more)
+    return more
+
+
+def model_updates(triggering: Mapping[Any, Iterable[Any]] | None) -> list[dict[str, Any]]:
+    """What a run scheduled on Arize model assets was triggered by: the extra of each model-asset event
+    (``model_asset`` added: the asset's URI), oldest window first; an event repeating a window (a cleared
+    task that succeeded again) is kept once, with its latest counts. A run without one (triggered by hand)
+    raises ``ArizeConfigError``."""
+    updates: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for asset, events in (triggering or {}).items():
+        uri = str(getattr(asset, "uri", asset))
+        for event in events:
+            extra = dict(getattr(event, "extra", None) or {})
+            if uri.startswith(f"{ARIZE_SCHEME}://") and extra.get(WINDOW_START) and extra.get(WINDOW_END):
+                updates[(uri, extra[WINDOW_START], extra[WINDOW_END])] = {**extra, "model_asset": uri}
+    if not updates:
+        raise ArizeConfigError(
+            "no Arize model-asset event with a window triggered this run: it runs when an ingesting task "
+            "with the model's asset in its outlets succeeds (assets.arize_model_asset)",
+            field="outlets",
+        )
+    return [updates[key] for key in sorted(updates, key=lambda k: (k[1], k[2], k[0]))]
 
 
 def _required(value: str, field: str) -> str:

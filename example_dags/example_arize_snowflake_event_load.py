@@ -8,15 +8,19 @@
 4. ``trigger_window`` asks Arize to ingest ``[data_interval_start, data_interval_end)`` and waits until
    Arize reports the query's processed count. A retried task never triggers the same hour twice.
    It waits in the triggerer when ``[operators] default_deferrable`` is on, on the worker otherwise.
+   Then it updates the ``churn-hourly`` model's asset with the hour and its count, which
+   ``example_arize_model_monitor`` is scheduled on.
 5. ``reconcile`` compares the warehouse's row count for the hour with Arize's count, and fails on a
    mismatch.
 
 Connections: ``arize_default`` and ``snowflake_default`` (``make demo`` points them at the local Arize
-emulator and a local Snowflake stand-in).
+emulator and a local Snowflake stand-in). ``ARIZE_SPACE_ID``: the space of ``arize_default``, which names
+the model's asset.
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +32,7 @@ try:
 except ImportError:  # Airflow 3.1 keeps it outside the SDK
     from airflow.timetables.interval import CronDataIntervalTimetable  # type: ignore[no-redef]
 
+from airflow_provider_arize.assets import arize_model_asset
 from airflow_provider_arize.operators.event_jobs import (
     ArizeCreateTriggeredTableImportJobOperator,
     ArizeTriggerTableRunOperator,
@@ -49,6 +54,9 @@ SCHEMA = {
     "changeTimestamp": "CHANGE_TS",
 }
 JOB = "{{ ti.xcom_pull(task_ids='ensure_job', key='arize_job_id') }}"
+MODEL = "churn-hourly"
+# the model's asset: each ingested hour updates it (the space id is static deployment configuration)
+MODEL_ASSET = arize_model_asset(os.environ.get("ARIZE_SPACE_ID", "your-space-id"), MODEL)
 
 with DAG(
     dag_id="example_arize_snowflake_event_load",
@@ -125,7 +133,7 @@ with DAG(
     )
     ensure_job = ArizeCreateTriggeredTableImportJobOperator(
         task_id="ensure_job",
-        model_name="churn-hourly",
+        model_name=MODEL,
         model_type="score_categorical",
         environment="production",
         warehouse_conn_id=SNOWFLAKE_CONN_ID,
@@ -137,6 +145,7 @@ with DAG(
         job_id=JOB,
         poll_interval=5,  # each poll costs two of Arize's 100 queries a minute per key
         timeout=900,
+        outlets=[MODEL_ASSET],  # updated with the hour and its count once Arize has ingested it
     )
     reconcile = ArizeReconcileTableRunOperator(
         task_id="reconcile",

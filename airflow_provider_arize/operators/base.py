@@ -119,6 +119,14 @@ class ArizeHookMixin:
         return ArizeHook(arize_conn_id=self.arize_conn_id)
 
 
+def _data_interval(context: Context) -> QueryWindow | None:
+    """The run's data interval as a window, or ``None`` (no interval, or an empty one)."""
+    from airflow_provider_arize.api.models import QueryWindow
+
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    return QueryWindow.of(start, end) if start is not None and end is not None and start < end else None
+
+
 def _try_of(ti: Any) -> tuple[Any, ...]:
     """Which try of which task instance ``ti`` (a running task instance or a ``TaskInstanceKey``) is."""
     return tuple(
@@ -131,6 +139,7 @@ class ArizeJobTaskMixin(ArizeHookMixin):
     job" extra link), from the URL it keeps for the try that published it (see :mod:`..links`)."""
 
     operator_extra_links: Collection[BaseOperatorLink] = (ArizeJobLink(),)
+    log: Any  # the task's logger (BaseOperator's)
     _published_url: tuple[tuple[Any, ...], str] | None = None
 
     def publish_job(self, context: Context, job: ImportJob) -> dict[str, Any]:
@@ -153,6 +162,22 @@ class ArizeJobTaskMixin(ArizeHookMixin):
         """The job URL this try of ``ti`` published, if it did in this process."""
         published = self._published_url
         return published[1] if published and published[0] == _try_of(ti) else None
+
+    def update_model_assets(
+        self, context: Context, result: dict[str, Any], window: QueryWindow | None = None
+    ) -> dict[str, Any]:
+        """Put what was ingested (window and counts) in the extra of every Arize model asset among the
+        task's ``outlets``: Airflow records the events when the task succeeds. A result without a window
+        (a file batch) takes the run's data interval, when it has one. Returns ``result``."""
+        from airflow_provider_arize.assets import model_event_extra, model_outlets
+
+        assets = model_outlets(getattr(self, "outlets", None))
+        if assets:
+            extra = model_event_extra(result, window or _data_interval(context))
+            for asset in assets:
+                context["outlet_events"][asset].extra = extra
+            self.log.info("Model asset %s: %s", ", ".join(a.uri for a in assets), extra)
+        return result
 
 
 class ArizeBaseOperator(ArizeJobTaskMixin, BaseOperator):

@@ -25,7 +25,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.refs import job_ref
+from airflow_provider_arize.assets import model_outlets
 from airflow_provider_arize.lineage import CreateLineageMixin, JobLineageMixin
 from airflow_provider_arize.operators.base import (
     ArizeBaseOperator,
@@ -117,6 +119,9 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
     of different windows trigger side by side. Two DAGs triggering the same window of one job can still
     race: then the task that sees two queries fails with ``ArizeDuplicateRunError`` naming both.
 
+    An Arize model asset in ``outlets`` (:func:`airflow_provider_arize.assets.arize_model_asset`) is
+    updated once the window's query is reported, with the window and its counts in the event's extra.
+
     Pushes ``arize_job_id``, ``arize_short_job_id``, ``arize_job_url`` and ``arize_window`` to XCom;
     returns ``{"job_id", "window_start", "window_end", "triggered", "query_id",
     "records_processed_count"}``.
@@ -154,6 +159,12 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
 
         window = resolve_window(context, self.window_start, self.window_end)
+        if not self.wait_for_completion and model_outlets(self.outlets):
+            raise ArizeConfigError(
+                "an Arize model asset in outlets says its window was ingested: keep wait_for_completion "
+                "on (the asset is updated once Arize reports the window's query)",
+                field="wait_for_completion",
+            )
         poll_interval = check_poll_interval(self.poll_interval)
         ErrorBudget(self.max_consecutive_errors)  # validates before anything is sent
         deadline = time.time() + check_wait_timeout(self.timeout)
@@ -185,7 +196,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
             self._defer(context, job.id, window, deadline, poll_interval, result.triggered)
         if outcome.state == "waiting":
             outcome = self._poll(job.id, window, deadline, poll_interval)
-        return _finish(outcome, job.id, window, result.triggered, self.log)
+        return self.update_model_assets(context, _finish(outcome, job.id, window, result.triggered, self.log))
 
     def _defer(
         self,
@@ -262,7 +273,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         window = QueryWindow.of(data["window_start"], data["window_end"])
         query = data.get("details") or {}
         self.log.info("%s", data["message"])
-        return run_result(data["job_id"], window, triggered, query)
+        return self.update_model_assets(context, run_result(data["job_id"], window, triggered, query))
 
     def on_kill(self) -> None:
         """Say in the log what the kill leaves in Arize: nothing is cancelled, a retry never re-triggers."""

@@ -118,7 +118,7 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         self.log.info("%s", outcome.message)
         if outcome.state == "waiting":
             return False
-        return PokeReturnValue(True, self.result(context, outcome))
+        return PokeReturnValue(True, self.update_model_assets(context, self.result(context, outcome)))
 
     def execute(self, context: Context) -> Any:
         if not self.deferrable:
@@ -144,7 +144,7 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         self.remember_job_url(context["ti"], job_url)
         data = event_data(event)
         self.log.info("%s", data["message"])
-        return self.result_from_event(data)
+        return self.update_model_assets(context, self.result_from_event(data))
 
     def on_kill(self) -> None:
         """Say in the log that the kill left Arize as it was, and what a retry does."""

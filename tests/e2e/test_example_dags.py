@@ -69,6 +69,7 @@ def example_env(
     env = {
         **fake_snowflake.airflow_connection("snowflake_default", database=database, schema="ML"),
         **warehouse_connections_env(),
+        "ARIZE_SPACE_ID": arize_emulator.space_id,  # names the model asset the event load updates
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -122,6 +123,7 @@ def test_snowflake_event_load_ingests_exactly_the_window(
     deferrable: bool,
 ) -> None:
     monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+    earlier_events = len(model_asset_events(arize_emulator.space_id, "churn-hourly"))
     report = run_dag(load_dag(SNOWFLAKE_DAG), logical_date=LOGICAL_DATE)
     captured = capfd.readouterr()
     assert report.succeeded, report.render()
@@ -139,6 +141,34 @@ def test_snowflake_event_load_ingests_exactly_the_window(
     assert query["status"] == "succeeded"
     assert query["records_processed_count"] == ROWS_IN_WINDOW
     assert (query["window_start"], query["window_end"]) == ("2026-03-01T09:00:00Z", "2026-03-01T10:00:00Z")
+    # the model's asset, which a monitoring DAG is scheduled on, now says the hour is in Arize
+    assert model_asset_events(arize_emulator.space_id, "churn-hourly")[earlier_events:] == [
+        {
+            "job_id": job["id"],
+            "query_id": query["query_id"],
+            "records_processed_count": ROWS_IN_WINDOW,
+            "window_start": "2026-03-01T09:00:00Z",
+            "window_end": "2026-03-01T10:00:00Z",
+        }
+    ]
+
+
+def model_asset_events(space_id: str, model: str) -> list[dict[str, Any]]:
+    """The extras of the events Airflow stored for an Arize model's asset, oldest first."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    from airflow_provider_arize.assets import model_asset_uri
+
+    with create_session() as session:
+        query = (
+            select(AssetEvent.extra)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.uri == model_asset_uri(space_id, model))
+            .order_by(AssetEvent.id)
+        )
+        return [dict(extra) for extra in session.scalars(query)]
 
 
 def test_snowflake_event_load_rerun_of_a_window_triggers_no_second_query(

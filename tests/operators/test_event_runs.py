@@ -318,3 +318,57 @@ def test_errors_no_retry_can_fix_fail_the_task_at_once(arize_conn_env: str) -> N
     assert policy.evaluate(ArizeWaitTimeoutError("late"), 1, 3).action is RetryAction.DEFAULT
     own = ExceptionRetryPolicy(rules=[])
     assert ArizeTriggerTableRunOperator(task_id="t2", job_id="1", retry_policy=own).retry_policy is own
+
+
+# -- the model asset an ingested window updates -------------------------------------------------------
+class OutletEvents(dict[Any, Any]):
+    """Stands in for Airflow's ``outlet_events`` accessor: one settable ``extra`` per asset."""
+
+    def __missing__(self, asset: Any) -> Any:
+        from types import SimpleNamespace
+
+        self[asset] = SimpleNamespace(extra={})
+        return self[asset]
+
+
+def test_a_model_asset_needs_the_wait_and_is_refused_before_any_request(
+    job_id: str, arize_emulator: Any
+) -> None:
+    from airflow_provider_arize.assets import arize_model_asset
+
+    op = ArizeTriggerTableRunOperator(
+        task_id="t",
+        job_id=job_id,
+        wait_for_completion=False,
+        outlets=[arize_model_asset(arize_emulator.space_id, "churn")],
+    )
+    before = requests_sent(arize_emulator)
+    with pytest.raises(ArizeConfigError, match="keep wait_for_completion on") as raised:
+        op.execute(context())
+    assert raised.value.field == "wait_for_completion"
+    assert requests_sent(arize_emulator) == before
+    assert arize_emulator.admin.jobs()[0]["queries"] == []
+
+
+@pytest.mark.parametrize("task", [ArizeTriggerTableRunOperator, ArizeTableRunSensor])
+def test_a_resumed_wait_updates_the_model_asset_with_window_and_count(arize_conn_env: str, task: Any) -> None:
+    """The success event is what the trigger yields when Arize reports the window's query (the trigger
+    reaching it over HTTP is covered by tests/e2e with a real warehouse); here it is built by hand."""
+    from airflow.sdk import Asset
+
+    from airflow_provider_arize.assets import arize_model_asset
+
+    model, other = arize_model_asset("U3BhY2U6MQ==", "churn"), Asset("churn_events")
+    op = task(task_id="t", job_id="1", outlets=[model, other])
+    ctx = {**context(), "outlet_events": OutletEvents()}
+    query = {"query_id": "q-1", "records_processed_count": 29}
+    event = {"status": "success", "message": "done", "job_id": "J", **WINDOW_BOUNDS, "details": query}
+    result = op.execute_complete(ctx, event)
+    assert ctx["outlet_events"][model].extra == {
+        "job_id": "J",
+        "query_id": "q-1",
+        "records_processed_count": 29,
+        **WINDOW_BOUNDS,
+    }
+    assert ctx["outlet_events"][other].extra == {}  # not an Arize model: left to its producer
+    assert result["records_processed_count"] == 29
