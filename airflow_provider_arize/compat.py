@@ -11,6 +11,9 @@
 * ``dag.test()`` stores the DAG in the metadata DB itself from 3.2; on 3.1 :func:`store_parsed_dags`
   does it first.
 * ``DagBag`` moved from ``airflow.models.dagbag`` to ``airflow.dag_processing.dagbag`` in 3.2.
+* Shared trigger streams with acknowledgements (``airflow.triggers.shared_stream``: one consumer per
+  stream, the broker advanced only once the events are stored) exist from 3.3
+  (:func:`has_acknowledged_shared_streams`); before, every event trigger runs its own ``run()``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ __all__ = [
     "amask_secret",
     "connection_form_widgets",
     "dagbag_class",
+    "has_acknowledged_shared_streams",
     "has_retry_policies",
     "set_default_retry_policy",
     "store_parsed_dags",
@@ -47,6 +51,21 @@ def has_retry_policies() -> bool:
     except ImportError:
         return False
     return True
+
+
+@cache
+def has_acknowledged_shared_streams() -> bool:
+    """Whether the triggerer can run an event trigger as a subscriber of a shared stream in ack mode
+    (Airflow 3.3 and later): a producer per stream, advanced only once the trigger events derived from
+    a raw event are confirmed persisted."""
+    try:
+        from airflow.triggers.base import BaseEventTrigger
+        from airflow.triggers.shared_stream import SharedStreamManager, SharedStreamProducer  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(BaseEventTrigger, "create_shared_stream_producer") and hasattr(
+        SharedStreamManager, "confirm_persisted"
+    )
 
 
 def set_default_retry_policy(kwargs: dict[str, Any], make_policy: Callable[[], Any]) -> None:

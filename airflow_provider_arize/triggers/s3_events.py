@@ -7,34 +7,62 @@ Operational contract:
   :func:`airflow_provider_arize.operators.s3_events.arize_s3_events_asset`): every event it fires becomes
   an asset event, which starts the DAG runs scheduled on the asset. It runs until the triggerer cancels
   it and fires only ``success`` events carrying files; set the bucket up with
-  :func:`airflow_provider_arize.s3.notifications.configure_bucket_notifications`. One queue per watcher:
-  the trigger deletes every message it reads, including those for other buckets or keys outside its
-  filter, so two consumers of one queue would take each other's messages.
+  :func:`airflow_provider_arize.s3.notifications.configure_bucket_notifications`.
+* **Two paths, by Airflow version.** From Airflow 3.3 (acknowledged shared streams,
+  :func:`airflow_provider_arize.compat.has_acknowledged_shared_streams`) the triggerer runs one consumer
+  per queue, connection and region (:meth:`~ArizeS3EventsTrigger.shared_stream_key`; the
+  producer is :mod:`airflow_provider_arize.triggers.s3_events_shared`) and hands each batch of messages
+  to every watcher of the queue, each keeping its own bucket and key filter
+  (:meth:`~ArizeS3EventsTrigger.filter_shared_stream`): several watchers may share a queue. The
+  consumer's polling settings (``wait_time_seconds``, ``max_messages``, ``visibility_timeout``,
+  ``max_backoff``) are those of the watcher the triggerer started first: give every watcher of a queue
+  the same ones, and the same connection and region (watchers of one queue with different connections
+  are separate consumers and take each other's messages). On Airflow 3.1 and 3.2 each watcher runs its
+  own consumer (:meth:`~ArizeS3EventsTrigger.run`): one queue per watcher, as it deletes every message
+  it reads, including those for other buckets or keys outside its filter.
 * **Kwargs** are small and JSON-serialisable: the queue URL, the bucket and key filter, the AWS
   connection id (never credentials), and the polling settings.
-* **Requests.** ``ReceiveMessage`` long polls (``wait_time_seconds``, up to SQS's 20 s: an idle queue
-  costs 3 requests a minute and a message is received as soon as it arrives); after a non-empty receive,
-  more ``ReceiveMessage`` calls without waiting gather up to ``max_messages`` messages into the same
-  event; then ``DeleteMessageBatch`` (10 messages a request). No S3 request at all.
+* **Requests** (per consumer). ``ReceiveMessage`` long polls (``wait_time_seconds``, up to SQS's 20 s:
+  an idle queue costs 3 requests a minute and a message is received as soon as it arrives); after a
+  non-empty receive, more ``ReceiveMessage`` calls without waiting gather up to ``max_messages``
+  messages into the same batch (one event per watcher at most); then ``DeleteMessageBatch`` (10 messages
+  a request). No S3 request at all.
 * **Event.** ``{"status": "success", "bucket", "prefix", "files": [...], "counts": {...}, "message"}``:
   ``files`` as :class:`~airflow_provider_arize.sensors.s3_new_files.ArizeS3NewFilesSensor` returns them
   (see :mod:`airflow_provider_arize.s3.event_messages` for decoding, filtering, and duplicates within a
   batch); ``counts`` says how many messages were test events, malformed, ignored, duplicates. A batch
   with no file (only S3's test event, say) fires nothing; its messages are deleted.
-* **Delivery: at least once from S3 to the trigger, at most once from the trigger to the metadata
-  database.** Messages are deleted right *after* the event is handed to the triggerer, and before the
-  triggerer has written the asset event to the metadata database (it does so within its next loop, about a
-  second): a triggerer that dies in that window loses those files' event (the listing sensor with
-  ``first_run="all"`` would still find them). A trigger stopped before the hand-off deletes nothing: the
-  messages become visible again after the queue's visibility timeout and are read again. So may a
-  message taken by a long poll the trigger was cancelled in (triggerer shutdown, trigger reassigned):
-  SQS can still hand it to the abandoned request (moto's server does), and it is delayed by the
-  visibility timeout, not lost.
-* **Duplicates.** SQS may deliver a message twice. Within a batch files count once per ``(key, eTag)``;
-  across batches the trigger remembers the fingerprints (key, ETag, event time) of the last
-  :data:`REMEMBERED_FILES` files it reported and drops repeats (memory only: after a triggerer restart a
-  redelivered message starts one more DAG run with the same file). Messages whose deletion fails are
-  logged and will be delivered again, the same way.
+* **Delivery, Airflow 3.3 and later: at least once, messages deleted after the asset events are
+  stored.** A batch's messages are deleted only once every watcher subscribed when the batch was
+  broadcast has handled it and Airflow has confirmed each asset event they fired from it stored in the
+  metadata database (the triggerer reports it on its next state sync, about a second later). A batch
+  that does not get there (the triggerer stops or dies first; a confirmation does not come within
+  ``[triggerer] shared_stream_ack_timeout``, 300 s by default, which fails that watcher and restarts
+  it) is not deleted: SQS delivers its messages again after their visibility timeout, and a watcher
+  whose event was not stored fires it again. Keep the visibility timeout (the queue's, or
+  ``visibility_timeout``) above the time to a confirmation; above the ack timeout, a message is never
+  received twice while its first event is still unconfirmed. Watchers that start after a batch was
+  broadcast do not get it; ``[triggerer] shared_stream_cohort_grace_period`` lets watchers restarted
+  together join before the first receive.
+* **Delivery, Airflow 3.1 and 3.2: at least once from S3 to the trigger, at most once from the trigger
+  to the metadata database.** Messages are deleted right *after* the event is handed to the triggerer,
+  and before the triggerer has written the asset event to the metadata database (it does so within its
+  next loop, about a second): a triggerer that dies in that window loses those files' event (the
+  listing sensor with ``first_run="all"`` would still find them). A trigger stopped before the hand-off
+  deletes nothing: the messages become visible again after the queue's visibility timeout and are read
+  again. So may a message taken by a long poll the trigger was cancelled in (triggerer shutdown, trigger
+  reassigned): SQS can still hand it to the abandoned request (moto's server does), and it is delayed by
+  the visibility timeout, not lost.
+* **Duplicates.** SQS may deliver a message twice, and S3 may notify twice. Within a batch files count
+  once per ``(key, eTag)``; across batches the trigger remembers the fingerprints (key, ETag, event
+  time: one object version) of the last :data:`REMEMBERED_FILES` files it reported and drops repeats.
+  On Airflow 3.1 and 3.2 that memory is all: after a triggerer restart a redelivered message starts one
+  more DAG run with the same file. From 3.3, once Airflow confirmed an event stored (before its messages
+  are deleted), the watcher also writes the fingerprints of the last :data:`STORED_FILES` files it
+  reported to its asset's state store (key :data:`STORED_FILES_KEY`) and reads them back when it starts,
+  so a restarted watcher drops them too; only a triggerer dying between storing an event and writing
+  them (a fraction of a second) can still give one more run. Messages whose deletion fails are logged
+  and will be delivered again, and their files dropped.
 * **Errors.** Every failure of a receive or a delete (throttling, a dropped connection, a missing queue,
   access denied) is logged (an error when retrying cannot help) and retried with the connection opened
   anew after 2, 4, 8... seconds, at most ``max_backoff``: a watcher that returned would be restarted by the
@@ -50,10 +78,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
-from typing import Any, Final
+from collections.abc import AsyncIterator, Hashable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any, Final
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+if TYPE_CHECKING:
+    from airflow.triggers.shared_stream import SharedStreamProducer
 
 #: ``ReceiveMessage``'s most messages per request, and ``DeleteMessageBatch``'s most entries.
 SQS_BATCH: Final = 10
@@ -61,6 +93,12 @@ SQS_BATCH: Final = 10
 MAX_WAIT_TIME_SECONDS: Final = 20
 #: Reported files remembered to drop redelivered messages (fingerprints of 12 hex characters).
 REMEMBERED_FILES: Final = 4096
+#: Files whose stored events a watcher records in its asset's state store (Airflow 3.3 and later).
+STORED_FILES: Final = 1024
+#: The asset state store key of those files' fingerprints (a JSON list, oldest first).
+STORED_FILES_KEY: Final = "arize_s3_events.stored_files"
+#: First item of the shared-stream key: the queue's consumer is shared by watchers of this class only.
+SHARED_STREAM_KIND: Final = "arize-s3-events-sqs"
 #: Default of ``max_file_size``: Arize's per-file limit.
 DEFAULT_MAX_FILE_SIZE: Final = 1_000_000_000
 
@@ -133,6 +171,7 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
         self.max_file_size = int(max_file_size)
         self.max_backoff = float(max_backoff)
         self._reported: OrderedDict[str, None] = OrderedDict()
+        self._stored: OrderedDict[str, None] = OrderedDict()
         self._failures = 0
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
@@ -201,6 +240,11 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
 
     def new_files_event(self, messages: Sequence[dict[str, Any]]) -> TriggerEvent | None:
         """The event for a batch of messages, or ``None`` when it announces no file not yet reported."""
+        return self.batch_event(messages)[0]
+
+    def batch_event(self, messages: Sequence[dict[str, Any]]) -> tuple[TriggerEvent | None, list[str]]:
+        """The event for a batch of messages (``None`` when it announces no file not yet reported) and the
+        fingerprints of the files it reports, now remembered as reported."""
         from dataclasses import replace
 
         from airflow_provider_arize.s3.event_messages import files_from_messages
@@ -216,12 +260,12 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
             batch = replace(batch, files=fresh, duplicates=batch.duplicates + len(batch.files) - len(fresh))
         self.log.info("SQS batch from %s: %s", self.queue_url, batch.summary())
         if not batch.files:
-            return None
-        for file in batch.files:
-            self._reported[file.fingerprint] = None
-        while len(self._reported) > REMEMBERED_FILES:
-            self._reported.popitem(last=False)
-        return TriggerEvent(  # type: ignore[no-untyped-call]
+            return None, []
+        fingerprints = [file.fingerprint for file in batch.files]
+        for fingerprint in fingerprints:
+            self._reported[fingerprint] = None
+        self._trim()
+        event = TriggerEvent(  # type: ignore[no-untyped-call]
             {
                 "status": "success",
                 "bucket": self.bucket,
@@ -231,6 +275,7 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
                 "message": f"{batch.summary()} in {key_filter.describe()}",
             }
         )
+        return event, fingerprints
 
     # -- the loop ------------------------------------------------------------------------------------------
 
@@ -245,10 +290,25 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
                 yield event  # handed to the triggerer before the messages are deleted
             await self.delete(client, messages)
 
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        from airflow.providers.amazon.aws.hooks.sqs import SqsHook
+    def failure_delay(self, exc: Exception) -> float:
+        """Count a failed read and log it; the wait before the next (2, 4, 8... s, at most
+        ``max_backoff``)."""
+        from airflow_provider_arize.s3.listing import is_transient_error
 
-        from airflow_provider_arize.s3.listing import error_code, is_transient_error
+        self._failures += 1
+        delay = min(self.max_backoff, float(2 ** min(self._failures, 16)))
+        (self.log.warning if is_transient_error(exc) else self.log.error)(
+            "Reading %s failed (%s: %s); retrying in %.0f s",
+            self.queue_url,
+            type(exc).__name__,
+            error_text(exc),
+            delay,
+        )
+        return delay
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        """The trigger's own consumer of the queue (Airflow before 3.3; see the module docstring)."""
+        from airflow.providers.amazon.aws.hooks.sqs import SqsHook
 
         hook = SqsHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)
         self.log.info(
@@ -260,13 +320,93 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
                     async for event in self._events(client):
                         yield event
             except Exception as exc:
-                self._failures += 1
-                delay = min(self.max_backoff, float(2 ** min(self._failures, 16)))
-                (self.log.warning if is_transient_error(exc) else self.log.error)(
-                    "Reading %s failed (%s: %s); retrying in %.0f s",
-                    self.queue_url,
-                    type(exc).__name__,
-                    error_code(exc) or str(exc)[:300],
-                    delay,
-                )
-                await _backoff_sleep(delay)
+                await _backoff_sleep(self.failure_delay(exc))
+
+    # -- a shared, acknowledged stream (Airflow 3.3 and later) -----------------------------------------------
+
+    def shared_stream_key(self) -> Hashable | None:
+        """Every watcher of one queue (same connection and region) shares one consumer, where the installed
+        Airflow runs acknowledged shared streams; ``None`` (its own ``run()``) elsewhere. No secret: the
+        connection's id, never its credentials."""
+        from airflow_provider_arize.compat import has_acknowledged_shared_streams
+
+        if not has_acknowledged_shared_streams():
+            return None
+        return (SHARED_STREAM_KIND, self.queue_url, self.aws_conn_id or "", self.region_name or "")
+
+    @classmethod
+    def create_shared_stream_producer(cls, kwargs: dict[str, Any]) -> SharedStreamProducer:
+        """The queue's one consumer (ack mode: messages deleted once the events are stored)."""
+        from airflow_provider_arize.triggers.s3_events_shared import SqsBatchProducer
+
+        return SqsBatchProducer(kwargs)
+
+    async def filter_shared_stream(self, shared_stream: AsyncIterator[Any]) -> AsyncIterator[TriggerEvent]:
+        """This watcher's events from the queue's shared batches: its own bucket and key filter only,
+        files already reported (by this run of the triggerer, or stored before a restart) dropped."""
+        await self.load_reported()
+        self.log.info(
+            "Waiting for S3 event notifications of s3://%s/%s on %s (the queue's shared consumer)",
+            self.bucket,
+            self.prefix,
+            self.queue_url,
+        )
+        async for batch in shared_stream:
+            event, fingerprints = self.batch_event(batch.messages)
+            if event is None:
+                continue  # moved past on the next pull: the batch resolves for this watcher
+            if fingerprints:
+                batch.after_persist.append(partial(self.remember_stored, fingerprints))
+            yield event  # before pulling the next batch: Airflow binds the event to this one
+
+    def _state_store(self) -> Any:
+        """The watched asset's state store (injected by Airflow 3.3's triggerer), or ``None``."""
+        return getattr(self, "asset_state_store", None)
+
+    async def load_reported(self) -> None:
+        """Remember the files whose events an earlier run of this watcher had stored (the asset's state
+        store, key :data:`STORED_FILES_KEY`); nothing without a store, or when it cannot be read."""
+        store = self._state_store()
+        if store is None:
+            return
+        try:
+            stored = await store.aget(STORED_FILES_KEY, None)
+        except Exception as exc:
+            self.log.warning(
+                "Could not read the files reported before (%s: %s): a message redelivered after a restart "
+                "may start one more run",
+                type(exc).__name__,
+                error_text(exc),
+            )
+            return
+        for fingerprint in stored if isinstance(stored, list) else ():
+            if isinstance(fingerprint, str):
+                self._stored[fingerprint] = None
+                self._reported[fingerprint] = None
+        self._trim()
+        if self._stored:
+            self.log.info("Remembered %d files reported before this start", len(self._stored))
+
+    async def remember_stored(self, fingerprints: Sequence[str]) -> None:
+        """Record files whose event Airflow confirmed stored, in memory and in the asset's state store
+        (the most recent :data:`STORED_FILES`), so a restarted watcher drops their redelivered messages."""
+        for fingerprint in fingerprints:
+            self._stored[fingerprint] = None
+            self._stored.move_to_end(fingerprint)
+        self._trim()
+        store = self._state_store()
+        if store is not None:
+            await store.aset(STORED_FILES_KEY, list(self._stored))
+
+    def _trim(self) -> None:
+        while len(self._stored) > STORED_FILES:
+            self._stored.popitem(last=False)
+        while len(self._reported) > REMEMBERED_FILES:
+            self._reported.popitem(last=False)
+
+
+def error_text(exc: BaseException) -> str:
+    """An AWS error's code, or the start of the message (for logs)."""
+    from airflow_provider_arize.s3.listing import error_code
+
+    return error_code(exc) or str(exc)[:300]

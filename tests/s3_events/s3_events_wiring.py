@@ -44,3 +44,14 @@ def receive_all(sqs: Any, queue_url: str, *, delete: bool = True) -> list[dict[s
                 QueueUrl=queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
             )
+
+
+def in_queue(w: Wired) -> int:
+    """Messages in ``w``'s queue, visible or in flight (received, neither deleted nor visible again)."""
+    attributes = w.sqs.get_queue_attributes(
+        QueueUrl=w.queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from s3_events_wiring import Wired, receive_all
+from s3_events_wiring import Wired, in_queue, receive_all
 
 from airflow_provider_arize.s3.event_messages import files_from_payloads
 from airflow_provider_arize.triggers import s3_events
@@ -36,16 +36,6 @@ def rebuilt(trigger: ArizeS3EventsTrigger, cls: type[ArizeS3EventsTrigger] = Ari
     classpath, kwargs = trigger.serialize()
     assert classpath == "airflow_provider_arize.triggers.s3_events.ArizeS3EventsTrigger"
     return cls(**json.loads(json.dumps(kwargs)))
-
-
-def in_queue(w: Wired) -> int:
-    attributes = w.sqs.get_queue_attributes(
-        QueueUrl=w.queue_url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(
-        attributes["ApproximateNumberOfMessagesNotVisible"]
-    )
 
 
 def test_fires_one_event_with_the_new_file_then_deletes_the_messages(wire: Callable[..., Wired]) -> None:
