@@ -198,8 +198,9 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
     async def on_kill(self) -> None:
         """The watcher was stopped: say what happens to the messages it held."""
         self.log.warning(
-            "S3 event watcher on %s stopped: messages it received but had not handed over are not deleted, "
-            "so SQS delivers them again once their visibility timeout ends; nothing was written to S3",
+            "S3 event watcher on %s stopped: messages whose events were not yet handed over (or, on Airflow "
+            "3.3 and later, not yet stored) are not deleted, so SQS delivers them again once their "
+            "visibility timeout ends; nothing was written to S3",
             self.queue_url,
         )
 
