@@ -22,6 +22,7 @@ SCRIPTS = (
     "bench_triggerer.py",
     "bench_demo.py",
     "bench_faults.py",
+    "bench_backfill.py",
 )
 
 

@@ -64,6 +64,7 @@ class LiveAirflow:
         self._env = dict(env or {})
         self._parallelism, self._deferrable, self._start_timeout = parallelism, deferrable, start_timeout
         self._process: subprocess.Popen[bytes] | None = None
+        self._triggerers: list[subprocess.Popen[bytes]] = []
         self._http: httpx.Client | None = None
 
     # -- life cycle -----------------------------------------------------------------------------------
@@ -130,25 +131,66 @@ class LiveAirflow:
         return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
 
     def stop(self) -> None:
-        """End every Airflow process (SIGTERM to the group, SIGKILL after 20 s). Idempotent."""
+        """End every Airflow process, extra triggerers first (SIGTERM to each group, SIGKILL after
+        20 s). Idempotent."""
+        self.stop_triggerers()
         process, self._process = self._process, None
         if self._http is not None:
             self._http.close()
             self._http = None
-        if process is None:
-            return
-        for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(grace)
-            except subprocess.TimeoutExpired:
-                continue
-            _wait_group_gone(process.pid, grace)
-            if not _group_alive(process.pid):
-                break
+        if process is not None:
+            _end_group(process)
+
+    # -- more triggerers --------------------------------------------------------------------------------
+    def start_triggerers(self, count: int) -> list[int]:
+        """Start ``count`` more ``airflow triggerer`` processes (same environment and metadata DB as the
+        standalone's own), each in a process group of its own; return their PIDs. They share the
+        deferred tasks with the standalone's triggerer; :meth:`stop` ends them too. Their output is
+        appended to ``triggerer-<n>.log`` in ``home``."""
+        if self._process is None:
+            raise LiveAirflowError("Airflow is not running")
+        started = []
+        for _ in range(count):
+            log = (self.home / f"triggerer-{len(self._triggerers) + 1}.log").open("ab")
+            process = subprocess.Popen(
+                [str(Path(sys.executable).with_name("airflow")), "triggerer"],
+                cwd=self.home,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            log.close()
+            self._triggerers.append(process)
+            started.append(process.pid)
+        return started
+
+    def stop_triggerers(self) -> None:
+        """End the triggerers :meth:`start_triggerers` started (not the standalone's own). Idempotent."""
+        processes, self._triggerers = self._triggerers, []
+        for process in processes:
+            _end_group(process)
+
+    def triggerer_pids(self) -> list[int]:
+        """The PID of every triggerer process running: the standalone's own first, then the extra ones in
+        the order they were started. (A triggerer runs its triggers in a child process: sum over each
+        one's descendants for its CPU and memory.)"""
+        import psutil
+
+        if self._process is None:
+            return []
+        own = []
+        try:
+            for child in psutil.Process(self._process.pid).children(recursive=True):
+                try:
+                    parent = child.parent()
+                    if _is_triggerer(child) and (parent is None or not _is_triggerer(parent)):
+                        own.append(child.pid)
+                except psutil.Error:
+                    continue
+        except psutil.NoSuchProcess:
+            return []
+        return own + [p.pid for p in self._triggerers if p.poll() is None]
 
     def __enter__(self) -> Self:
         return self.start()
@@ -308,6 +350,27 @@ def _log_line(line: Any) -> str:
         return str(line)
     fields = {k: v for k, v in line.items() if k not in {"event", "timestamp", "level", "logger", "loc"}}
     return " ".join([str(line.get("event", "")), *(f"{k}={v}" for k, v in fields.items())]).strip()
+
+
+def _is_triggerer(process: Any) -> bool:
+    """Whether a ``psutil.Process`` runs ``airflow triggerer`` (whatever its process title)."""
+    return "triggerer" in " ".join(process.cmdline()).split()
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group of ``process``, SIGKILL after 20 s; wait until it is gone."""
+    for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            continue
+        _wait_group_gone(process.pid, grace)
+        if not _group_alive(process.pid):
+            break
 
 
 def _free_port() -> int:
