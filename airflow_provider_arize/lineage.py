@@ -26,9 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_arize.assets import model_dataset
+from airflow_provider_arize.assets import model_dataset, model_from_uri
 
 if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
     from airflow_provider_arize.api.models import (
         FileLocation,
         ImportJob,
@@ -205,3 +207,20 @@ class JobLineageMixin:
 
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
         return job_lineage(self, task_instance, self.lineage_job_type)
+
+
+def sanitize_uri(uri: SplitResult) -> SplitResult:
+    """Airflow's handler of ``arize://`` asset URIs (``get_provider_info``, ``asset-uris``): an Arize
+    model's ``arize://<space id>/<model name>``, unchanged; anything else is a ``ValueError``."""
+    from urllib.parse import urlunsplit
+
+    model_from_uri(urlunsplit(uri))  # ArizeConfigError is a ValueError
+    return uri
+
+
+def convert_asset_to_openlineage(asset: Any, lineage_context: Any) -> Any:
+    """The OpenLineage dataset of an Arize model's Asset: the same as the tasks' output."""
+    from airflow.providers.common.compat.openlineage.facet import Dataset
+
+    namespace, name = model_dataset(*model_from_uri(asset.uri))
+    return Dataset(namespace=namespace, name=name)

@@ -196,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     # a `kill` (SIGTERM) unwinds like Ctrl-C: Airflow, the emulator and the local services are stopped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+    from demo_lineage import check_lineage, openlineage_env
+
     from airflow_provider_arize.dag_testing import arize_connection_uri_env, warehouse_connections_env
     from airflow_provider_arize.emulator.testing import EmulatorProcess
     from airflow_provider_arize.local_services import FakeS3Server, FakeSnowflakeServer
@@ -233,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             **snowflake.airflow_connection("snowflake_default", database="ANALYTICS", schema="ML"),
             **warehouse_connections_env(DEMO_DATABRICKS_TOKEN),
             **s3.airflow_connection("aws_default"),
+            **openlineage_env(home),  # every task's lineage, to files
             **_stage_inference_files(s3, emulator.admin.ingestion_key(emulator.space_id)),
         }
         print(f"== starting Airflow (airflow standalone) in {home / 'airflow'}", flush=True)
@@ -242,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         failed += _report_runs(airflow, _asset_runs(airflow))
         _settle(emulator)
         failed += _report_arize(emulator)
+        failed += check_lineage(home, emulator.space_id, snowflake.account)
         print(
             f"\n== {'FAILED: ' + ', '.join(failed) if failed else 'every run, query and file succeeded'} "
             f"in {time.monotonic() - started:.1f} s"

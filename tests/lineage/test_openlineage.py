@@ -251,3 +251,19 @@ def test_create_task_that_failed_before_its_spec_reports_nothing() -> None:
     ti = TaskInstance("create", {})
     inputs, outputs, _ = extract(task, ti)
     assert (inputs, outputs) == ([], [])
+
+
+def test_model_asset_converts_to_the_tasks_output_dataset() -> None:
+    """Airflow's asset-URI registry (``asset-uris`` of the provider info) turns an Arize model's Asset
+    into the dataset the tasks report as their output; a malformed ``arize://`` URI is refused."""
+    from airflow.providers.openlineage.utils.utils import translate_airflow_asset
+    from airflow.sdk import Asset
+
+    from airflow_provider_arize.assets import model_asset_uri, model_dataset
+
+    asset = Asset(uri=model_asset_uri("U3BhY2U6MQ==", "churn hourly"))
+    dataset = translate_airflow_asset(asset, lineage_context=None)
+    assert dataset is not None
+    assert (dataset.namespace, dataset.name) == model_dataset("U3BhY2U6MQ==", "churn hourly")
+    with pytest.raises(ValueError, match="not an Arize model asset URI"):
+        Asset(uri="arize://space-only")
