@@ -47,6 +47,18 @@ def conn_fields() -> dict[str, Any]:
             "label": "Request timeout (seconds)",
             "schema": {"type": ["number", "null"], "default": 30},
         },
+        "retry_max_attempts": {
+            "label": "Attempts per request",
+            "schema": {"type": ["integer", "null"], "default": 6, "minimum": 1},
+            "description": "Requests sent per call, the first included (1: no retries). Rate limits, "
+            "refused connections and, for reads, 5xx and timeouts are retried; a create never blindly.",
+        },
+        "retry_backoff_max": {
+            "label": "Longest backoff (seconds)",
+            "schema": {"type": ["number", "null"], "default": 30, "minimum": 0},
+            "description": "Cap of the exponential backoff between attempts (a Retry-After is honoured "
+            "up to retry_max_retry_after, 120 s by default).",
+        },
         "verify": {
             "label": "Verify TLS certificates",
             "schema": {"type": ["boolean", "null"], "default": True},

@@ -11,7 +11,7 @@ Operational contract (identical for both; all policy lives in shared code, only 
   attempt has run ``timeout`` seconds. A timeout counts as a transient failure of that attempt (retried
   for idempotent calls, :class:`ArizeAmbiguousMutationError` for non-idempotent ones, except a connect
   timeout, which proves nothing was sent and is always retried).
-- **Retries.** Per :mod:`airflow_provider_arize.api.retry`: 429 and GraphQL rate-limit errors are
+- **Retries.** tenacity's loop, with the policy of :mod:`airflow_provider_arize.api.retry`: 429 and GraphQL rate-limit errors are
   retried after ``Retry-After`` (capped) or backoff; 5xx, timeouts and dropped connections are retried
   with exponential backoff and full jitter for idempotent calls; 401/403, GraphQL auth codes, other
   4xx, GraphQL ``errors`` on a 200 and malformed bodies are raised at once. At most
@@ -48,6 +48,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+import tenacity
 
 from airflow_provider_arize import __version__
 from airflow_provider_arize.api import constants
@@ -532,7 +533,8 @@ class _Core:
 
 
 class _Call:
-    """The retry loop of one ``execute`` call, minus the I/O and the sleeping."""
+    """The retry policy of one ``execute`` call as tenacity's callbacks (:meth:`retrying_kwargs`): what
+    is retried, how long to wait, what is reported and logged; and its final answer (:meth:`finish`)."""
 
     def __init__(self, core: _Core, operation_name: str, idempotent: bool) -> None:
         self.core = core
@@ -579,25 +581,49 @@ class _Call:
         )
         return result.data
 
-    def next_delay(self, result: _AttemptResult) -> float:
-        """Return how long to sleep before the next attempt, or raise the call's final error."""
+    # -- tenacity's callbacks ----------------------------------------------------------------------
+    def retrying_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``tenacity.Retrying`` / ``AsyncRetrying`` (all but ``sleep``): at most
+        ``max_attempts`` attempts; a failed attempt is retried when its outcome allows it for this call;
+        the last result is returned when the attempts run out, for :meth:`finish` to raise."""
+        return {
+            "stop": tenacity.stop_after_attempt(self.core.config.retry.max_attempts),
+            "retry": tenacity.retry_if_result(self._retryable),
+            "wait": self._wait,
+            "before_sleep": self._before_sleep,
+            "retry_error_callback": lambda state: _last_result(state),
+        }
+
+    def _retryable(self, result: _AttemptResult) -> bool:
+        outcome = result.classification.outcome
+        return outcome is not Outcome.SUCCESS and should_retry(outcome, idempotent=self.idempotent)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        """``Retry-After`` (capped) when the server sent one, else exponential backoff, full jitter."""
+        result = _last_result(state)
+        return retry_delay(state.attempt_number, self.core.config.retry, self.core.rng, result.retry_after)
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
+        result, delay = _last_result(state), state.upcoming_sleep
+        self._report(result, delay)
+        self.core.stats.add(retries=1)
+        logger.warning(
+            "Arize %s attempt %d/%d failed (%s); retrying in %.2f s",
+            self.operation_name,
+            self.attempt,
+            self.core.config.retry.max_attempts,
+            result.classification.reason,
+            delay,
+        )
+
+    def finish(self, result: _AttemptResult) -> dict[str, Any]:
+        """The call's answer: the data of a successful attempt, or the final error raised."""
+        if result.classification.outcome is Outcome.SUCCESS:
+            return self.succeed(result)
         outcome = result.classification.outcome
         policy = self.core.config.retry
         retryable = should_retry(outcome, idempotent=self.idempotent)
         ambiguous = outcome is Outcome.RETRY_AMBIGUOUS and not self.idempotent
-        if retryable and self.attempt < policy.max_attempts:
-            delay = retry_delay(self.attempt, policy, self.core.rng, result.retry_after)
-            self._report(result, delay)
-            self.core.stats.add(retries=1)
-            logger.warning(
-                "Arize %s attempt %d/%d failed (%s); retrying in %.2f s",
-                self.operation_name,
-                self.attempt,
-                policy.max_attempts,
-                result.classification.reason,
-                delay,
-            )
-            return delay
         self._report(result, None)
         self.core.stats.add(failures=1)
         error = self.core.build_error(result, self.operation_name, self.attempt, ambiguous)
@@ -625,6 +651,13 @@ class _Call:
         if result.exception is not None and not isinstance(error, ArizeConfigError):
             raise error from result.exception
         raise error from None
+
+
+def _last_result(state: tenacity.RetryCallState) -> _AttemptResult:
+    """The result of the attempt tenacity has just finished (attempts return results, never raise)."""
+    assert state.outcome is not None
+    result: _AttemptResult = state.outcome.result()
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -691,13 +724,11 @@ class GraphQLTransport:
         prepared, call = self._core.start(
             document, variables, operation_name, idempotent, self._client.is_closed
         )
-        while True:
-            result = self._attempt(prepared, call.begin())
-            if result.classification.outcome is Outcome.SUCCESS:
-                return call.succeed(result)
-            self._sleep(call.next_delay(result))
+        retrying = tenacity.Retrying(sleep=self._sleep, **call.retrying_kwargs())
+        return call.finish(retrying(self._attempt, prepared, call))
 
-    def _attempt(self, prepared: _Prepared, started: float) -> _AttemptResult:
+    def _attempt(self, prepared: _Prepared, call: _Call) -> _AttemptResult:
+        started = call.begin()
         try:
             with self._client.stream(
                 "POST", self._core.url, content=prepared.content, headers=prepared.headers
@@ -769,13 +800,11 @@ class AsyncGraphQLTransport:
         prepared, call = self._core.start(
             document, variables, operation_name, idempotent, self._client.is_closed
         )
-        while True:
-            result = await self._attempt(prepared, call.begin())
-            if result.classification.outcome is Outcome.SUCCESS:
-                return call.succeed(result)
-            await self._sleep(call.next_delay(result))
+        retrying = tenacity.AsyncRetrying(sleep=self._sleep, **call.retrying_kwargs())
+        return call.finish(await retrying(self._attempt, prepared, call))
 
-    async def _attempt(self, prepared: _Prepared, started: float) -> _AttemptResult:
+    async def _attempt(self, prepared: _Prepared, call: _Call) -> _AttemptResult:
+        started = call.begin()
         try:
             async with self._client.stream(
                 "POST", self._core.url, content=prepared.content, headers=prepared.headers

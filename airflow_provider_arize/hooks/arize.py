@@ -51,7 +51,11 @@ def _transport_config(settings: ArizeConnectionSettings) -> Any:
     from airflow_provider_arize.api.transport import TransportConfig
 
     return TransportConfig(
-        endpoint=settings.endpoint, api_key=settings.api_key, timeout=settings.timeout, verify=settings.verify
+        endpoint=settings.endpoint,
+        api_key=settings.api_key,
+        timeout=settings.timeout,
+        verify=settings.verify,
+        retry=settings.retry_policy(),
     )
 
 

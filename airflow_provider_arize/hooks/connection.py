@@ -2,8 +2,10 @@
 
 Connection fields: ``host`` is the endpoint URL (default ``https://app.arize.com``), ``password`` the
 developer API key; the extra holds ``space_id`` and optional ``job_id_form`` (``auto`` | ``global`` |
-``short``), ``timeout`` (seconds), ``verify`` (TLS verification, default on) and ``ca_bundle`` (path).
-Extra keys may also carry the form prefix ``extra__arize__``.
+``short``), ``timeout`` (seconds), ``verify`` (TLS verification, default on), ``ca_bundle`` (path) and
+the retry settings ``retry_max_attempts``, ``retry_backoff_base``, ``retry_backoff_max`` and
+``retry_max_retry_after`` (``docs/connection.md``). Extra keys may also carry the form prefix
+``extra__arize__``.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class ArizeConnectionSettings:
     job_id_form: JobIdForm = "auto"
     timeout: float = 30.0
     verify: bool | str = True
+    #: ``RetryPolicy`` fields the extra sets (``retry_<field>``), validated; the others keep their defaults.
+    retry: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_connection(cls, conn: ConnectionLike) -> ArizeConnectionSettings:
@@ -101,7 +105,49 @@ class ArizeConnectionSettings:
             job_id_form=cast(JobIdForm, job_id_form),
             timeout=timeout,
             verify=verify,
+            retry=_retry_settings(extra, conn_id),
         )
+
+    def retry_policy(self) -> Any:
+        """The transport's ``RetryPolicy`` with this connection's retry settings."""
+        from airflow_provider_arize.api.retry import RetryPolicy
+
+        return RetryPolicy(**self.retry)  # type: ignore[arg-type]
+
+
+#: ``RetryPolicy`` fields a connection may set, as ``retry_<field>`` in its extra.
+RETRY_FIELDS = ("max_attempts", "backoff_base", "backoff_max", "max_retry_after")
+
+
+def _retry_settings(extra: Mapping[str, Any], conn_id: str) -> dict[str, float]:
+    """The extra's ``retry_*`` settings as ``RetryPolicy`` keyword arguments, checked by building one."""
+    from airflow_provider_arize.api.retry import RetryPolicy
+
+    settings: dict[str, float] = {}
+    for name in RETRY_FIELDS:
+        value = extra.get(f"retry_{name}")
+        if value is None or value == "":
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ArizeConfigError(
+                f"connection {conn_id!r}: retry_{name} must be a number, got {value!r}", field=f"retry_{name}"
+            ) from exc
+        if name == "max_attempts":
+            if not number.is_integer():
+                raise ArizeConfigError(
+                    f"connection {conn_id!r}: retry_max_attempts must be a whole number, got {value!r}",
+                    field="retry_max_attempts",
+                )
+            number = int(number)
+        settings[name] = number
+    try:
+        RetryPolicy(**settings)  # type: ignore[arg-type]
+    except ArizeConfigError as exc:
+        message = str(exc).replace("retry.", "retry_")
+        raise ArizeConfigError(f"connection {conn_id!r}: {message}", field=f"retry_{exc.field}") from None
+    return settings
 
 
 def endpoint_url(conn: ConnectionLike) -> str:

@@ -110,6 +110,60 @@ def test_retries_on_429_and_5xx_and_reset(hook: ArizeHook, arize_emulator: Any) 
     assert requests_by_op(arize_emulator, "ListTableImportJobs") == 4  # three faults, then success
 
 
+def connection(monkeypatch: pytest.MonkeyPatch, emulator: Any, conn_id: str, **extra: Any) -> ArizeHook:
+    from airflow_provider_arize.dag_testing import arize_connection_uri_env
+
+    env = arize_connection_uri_env(
+        conn_id, url=emulator.url, api_key=emulator.api_key, space_id=emulator.space_id, extra=extra
+    )
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return ArizeHook(conn_id)
+
+
+def test_retry_settings_come_from_the_connection(
+    arize_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow_provider_arize.api.errors import ArizeTransientError
+
+    hook = connection(
+        monkeypatch,
+        arize_emulator,
+        "arize_two_tries",
+        retry_max_attempts="2",
+        retry_backoff_base=0,
+        retry_backoff_max=0,
+    )
+    arize_emulator.admin.set_faults({"script": ["http_503", "http_503", "http_503"]})
+    with pytest.raises(ArizeTransientError, match="after 2 attempts"):
+        hook.list_jobs("table")
+    assert requests_by_op(arize_emulator, "ListTableImportJobs") == 2  # the default would send a third
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "says"),
+    [
+        ({"retry_max_attempts": 0}, "retry_max_attempts", "retry_max_attempts must be at least 1"),
+        ({"retry_max_attempts": 2.5}, "retry_max_attempts", "must be a whole number"),
+        ({"retry_backoff_max": "soon"}, "retry_backoff_max", "retry_backoff_max must be a number"),
+        (
+            {"retry_backoff_base": 5, "retry_backoff_max": 1},
+            "retry_backoff_max",
+            "retry_backoff_max must be >=",
+        ),
+        ({"retry_max_retry_after": -1}, "retry_max_retry_after", "retry_max_retry_after must be a finite"),
+    ],
+)
+def test_bad_retry_settings_name_the_extra_before_any_request(
+    arize_emulator: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], field: str, says: str
+) -> None:
+    hook = connection(monkeypatch, arize_emulator, "arize_bad_retry", **extra)
+    with pytest.raises(ArizeConfigError, match=says) as raised:
+        hook.list_jobs("table")
+    assert raised.value.field == field
+    assert arize_emulator.admin.stats()["requests"]["total"] == 0
+
+
 def test_no_retry_on_401(arize_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from airflow_provider_arize.dag_testing import arize_connection_uri_env
 
