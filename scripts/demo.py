@@ -4,8 +4,9 @@ Snowflake; prints what each task and what Arize did.
 * Airflow: ``airflow standalone`` (API server, scheduler, dag-processor, triggerer; LocalExecutor,
   deferrable by default) in ``.demo/airflow``. The scheduled DAGs are unpaused and run their latest
   interval; the two hourly Snowflake loads also get a hand-triggered run of an earlier hour; the
-  asset-scheduled DAG runs on the asset load's events (one run or two: each window triggered once); the
-  others are triggered by hand, as a person would from the UI.
+  asset-scheduled DAG runs on the asset load's events (one run or two: each window triggered once), and
+  the model monitor on the events of the ``churn-hourly`` model asset (each hour Arize ingested checked
+  once, or the demo fails); the others are triggered by hand, as a person would from the UI.
 * Arize: the emulator as a subprocess (SQLite state under ``.demo/emulator``), which really queries the
   warehouses and polls S3.
 * Snowflake: fakesnow served over TLS on 127.0.0.1 (the stock ``SnowflakeHook`` connects unchanged).
@@ -45,10 +46,13 @@ DEMO_DATABRICKS_TOKEN = "dapi-demo-token-5b8e04aa"
 DEMO_SNOWFLAKE_PASSWORD = "snow-demo-pass-61d0c2f9"
 DEMO_SECRETS = (DEMO_API_KEY, DEMO_DATABRICKS_TOKEN, DEMO_SNOWFLAKE_PASSWORD)
 #: DAGs the schedule runs once unpaused (the hourly ones also by hand); the others are triggered by hand,
-#: but the asset-scheduled one, which the asset load's events trigger.
+#: but the asset-scheduled ones, which the asset load's events and the model asset's events trigger.
 HOURLY = ("example_arize_snowflake_asset_load", "example_arize_snowflake_event_load")
 SCHEDULED = ("example_arize_s3_daily_files", *HOURLY)
-ASSET_SCHEDULED = "example_arize_snowflake_asset_ingest"
+ASSET_INGEST = "example_arize_snowflake_asset_ingest"
+#: Scheduled on the model asset that the event load's trigger_window updates after each ingested hour.
+MODEL_MONITOR = "example_arize_model_monitor"
+ASSET_SCHEDULED = (ASSET_INGEST, MODEL_MONITOR)
 PROVIDER_LOGGERS = ("airflow_provider_arize", "airflow.task.operators.airflow_provider_arize")
 
 
@@ -84,7 +88,7 @@ def _start_runs(airflow: Any) -> list[tuple[str, str]]:
     runs = []
     for dag_id in dag_ids:
         airflow.unpause(dag_id)
-        if dag_id not in SCHEDULED and dag_id != ASSET_SCHEDULED:
+        if dag_id not in SCHEDULED and dag_id not in ASSET_SCHEDULED:
             runs.append((dag_id, airflow.trigger(dag_id)))
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     for dag_id in HOURLY:
@@ -94,18 +98,43 @@ def _start_runs(airflow: Any) -> list[tuple[str, str]]:
     return runs
 
 
-def _asset_runs(airflow: Any, quiet: float = 15.0, timeout: float = 300.0) -> list[tuple[str, str]]:
-    """The asset-scheduled DAG's runs, once there is one, all have finished and none has been added for
-    ``quiet`` seconds (the loads' events are all consumed)."""
+def _asset_runs(
+    airflow: Any, dag_id: str, quiet: float = 15.0, timeout: float = 300.0
+) -> list[tuple[str, str]]:
+    """An asset-scheduled DAG's runs, once there is one, all have finished and none has been added for
+    ``quiet`` seconds (the events it is scheduled on are all consumed)."""
     deadline, settled, seen = time.monotonic() + timeout, time.monotonic(), -1
     while time.monotonic() < deadline:
-        runs = airflow.runs(ASSET_SCHEDULED)
+        runs = airflow.runs(dag_id)
         if len(runs) != seen or not all(r["state"] in ("success", "failed") for r in runs):
             seen, settled = len(runs), time.monotonic()
         elif runs and time.monotonic() - settled >= quiet:
             break
         time.sleep(1.0)
-    return [(ASSET_SCHEDULED, r["dag_run_id"]) for r in airflow.runs(ASSET_SCHEDULED)]
+    return [(dag_id, r["dag_run_id"]) for r in airflow.runs(dag_id)]
+
+
+def _check_model_monitor(airflow: Any, emulator: Any, runs: list[tuple[str, str]]) -> list[str]:
+    """Print the windows the monitor checked; return a problem unless every hour Arize ingested for the
+    event load's model was checked exactly once (the model asset's events drive the monitor)."""
+    checked = []
+    for dag_id, run_id in runs:
+        for ti in airflow.task_instances(dag_id, run_id):
+            if ti["task_id"] == "check_window" and ti["state"] == "success":
+                path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/check_window/xcomEntries/return_value"
+                value = airflow.api("GET", path, map_index=ti["map_index"], deserialize=True)["value"]
+                checked.append((value["window_start"], value["window_end"]))
+    ingested = sorted(
+        (q["window_start"], q["window_end"])
+        for job in emulator.admin.jobs()
+        if job.get("model_name") == "churn-hourly"
+        for q in job.get("queries") or []
+        if q["status"] == "succeeded"
+    )
+    print(f"\n== {MODEL_MONITOR}: {len(runs)} runs checked {len(checked)} windows: {sorted(checked)}")
+    if sorted(checked) != ingested:
+        return [f"{MODEL_MONITOR} checked {sorted(checked)}, Arize ingested {ingested} for churn-hourly"]
+    return []
 
 
 def _when(text: str) -> datetime:
@@ -237,12 +266,16 @@ def main(argv: list[str] | None = None) -> int:
             **s3.airflow_connection("aws_default"),
             **openlineage_env(home),  # every task's lineage, to files
             **_stage_inference_files(s3, emulator.admin.ingestion_key(emulator.space_id)),
+            "ARIZE_SPACE_ID": emulator.space_id,  # names the model asset of the event load and monitor
         }
         print(f"== starting Airflow (airflow standalone) in {home / 'airflow'}", flush=True)
         airflow = stack.enter_context(LiveAirflow(home / "airflow", DAGS, env))
         print(f"== Airflow at {airflow.url} (no login: every user is an admin; 127.0.0.1 only)", flush=True)
         failed = _report_runs(airflow, _start_runs(airflow))
-        failed += _report_runs(airflow, _asset_runs(airflow))
+        failed += _report_runs(airflow, _asset_runs(airflow, ASSET_INGEST))
+        monitor_runs = _asset_runs(airflow, MODEL_MONITOR)
+        failed += _report_runs(airflow, monitor_runs)
+        failed += _check_model_monitor(airflow, emulator, monitor_runs)
         _settle(emulator)
         failed += _report_arize(emulator)
         failed += check_lineage(home, emulator.space_id, snowflake.account)
