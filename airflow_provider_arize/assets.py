@@ -21,11 +21,13 @@ from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
 
 __all__ = [
     "ARIZE_SCHEME",
+    "ASSET_SCHEME",
     "WINDOW_END",
     "WINDOW_START",
     "arize_model_asset",
     "asset_event_windows",
     "asset_windows",
+    "is_model_uri",
     "model_asset_uri",
     "model_dataset",
     "model_event_extra",
@@ -40,8 +42,12 @@ __all__ = [
 WINDOW_START, WINDOW_END = "window_start", "window_end"
 
 
-#: URI scheme of an Arize model asset, and of its OpenLineage namespace (``docs/lineage.md``).
+#: Scheme of an Arize model's OpenLineage namespace (``docs/lineage.md``).
 ARIZE_SCHEME = "arize"
+#: Scheme of an Arize model's Asset URI (``docs/model-assets.md``): Airflow normalizes ``x-`` schemes
+#: without loading every provider's URI handlers, so a DAG scheduled on a model parses lightly.
+ASSET_SCHEME = "x-arize"
+_MODEL_SCHEMES = (ASSET_SCHEME, ARIZE_SCHEME)
 
 
 def model_dataset(space_id: str, model_name: str) -> tuple[str, str]:
@@ -51,32 +57,39 @@ def model_dataset(space_id: str, model_name: str) -> tuple[str, str]:
 
 
 def model_asset_uri(space_id: str, model_name: str) -> str:
-    """``arize://<space id>/<model name>`` (each part percent-encoded): the URI of the model's asset."""
-    namespace, name = model_dataset(space_id, model_name)
-    return f"{namespace}/{quote(name, safe='')}"
+    """``x-arize://<space id>/<model name>`` (each part percent-encoded): the URI of the model's asset."""
+    space, name = (
+        quote(_required(v, f), safe="") for v, f in ((space_id, "space_id"), (model_name, "modelName"))
+    )
+    return f"{ASSET_SCHEME}://{space}/{name}"
+
+
+def is_model_uri(uri: object) -> bool:
+    """Whether ``uri`` names an Arize model (``x-arize://`` or ``arize://``)."""
+    return str(uri or "").startswith(tuple(f"{scheme}://" for scheme in _MODEL_SCHEMES))
 
 
 def model_from_uri(uri: str) -> tuple[str, str]:
     """``(space id, model name)`` of an Arize model asset URI; ``ArizeConfigError`` for any other URI."""
     parts = urlsplit(uri)
     name = unquote(parts.path.lstrip("/"))
-    if parts.scheme != ARIZE_SCHEME or not parts.netloc or not name or "/" in parts.path.lstrip("/"):
-        raise ArizeConfigError(f"not an Arize model asset URI (arize://<space id>/<model name>): {uri!r}")
+    if parts.scheme not in _MODEL_SCHEMES or not parts.netloc or not name or "/" in parts.path.lstrip("/"):
+        raise ArizeConfigError(f"not an Arize model asset URI (x-arize://<space id>/<model name>): {uri!r}")
     return unquote(parts.netloc), name
 
 
 def arize_model_asset(space_id: str, model_name: str, **kwargs: Any) -> Any:
     """The Asset of an Arize model, to put in an ingesting task's ``outlets`` and in a downstream DAG's
     ``schedule``. Each ingested window (or file batch) updates it with the window and counts in the
-    event's extra (``docs/lineage.md``). No network call: safe at DAG-parse time."""
+    event's extra (``docs/model-assets.md``). No network call: safe at DAG-parse time."""
     from airflow.sdk import Asset
 
     return Asset(uri=model_asset_uri(space_id, model_name), **kwargs)
 
 
 def model_outlets(outlets: Iterable[Any] | None) -> list[Any]:
-    """The Arize model assets among a task's ``outlets`` (any object whose ``uri`` is ``arize://...``)."""
-    return [o for o in outlets or () if str(getattr(o, "uri", "") or "").startswith(f"{ARIZE_SCHEME}://")]
+    """The Arize model assets among a task's ``outlets`` (any object whose ``uri`` names a model)."""
+    return [o for o in outlets or () if is_model_uri(getattr(o, "uri", None))]
 
 
 #: Keys of a task result that a model-asset event carries, beside the window.
@@ -106,7 +119,7 @@ def model_updates(triggering: Mapping[Any, Iterable[Any]] | None) -> list[dict[s
         uri = str(getattr(asset, "uri", asset))
         for event in events:
             extra = dict(getattr(event, "extra", None) or {})
-            if uri.startswith(f"{ARIZE_SCHEME}://") and extra.get(WINDOW_START) and extra.get(WINDOW_END):
+            if is_model_uri(uri) and extra.get(WINDOW_START) and extra.get(WINDOW_END):
                 updates[(uri, extra[WINDOW_START], extra[WINDOW_END])] = {**extra, "model_asset": uri}
     if not updates:
         raise ArizeConfigError(

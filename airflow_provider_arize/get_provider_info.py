@@ -171,10 +171,10 @@ def get_provider_info() -> dict[str, Any]:
                 "ui-field-behaviour": ui_field_behaviour(),
             }
         ],
-        # an Arize model's Asset (arize://<space id>/<model name>) and its OpenLineage dataset
+        # an Arize model's Asset (x-arize://<space id>/<model name>; arize:// too) and its OpenLineage dataset
         "asset-uris": [
             {
-                "schemes": ["arize"],
+                "schemes": ["x-arize", "arize"],
                 "handler": f"{_PKG}.lineage.sanitize_uri",
                 "to_openlineage_converter": f"{_PKG}.lineage.convert_asset_to_openlineage",
             }

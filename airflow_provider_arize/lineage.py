@@ -211,7 +211,8 @@ class JobLineageMixin:
 
 def sanitize_uri(uri: SplitResult) -> SplitResult:
     """Airflow's handler of ``arize://`` asset URIs (``get_provider_info``, ``asset-uris``): an Arize
-    model's ``arize://<space id>/<model name>``, unchanged; anything else is a ``ValueError``."""
+    model's ``arize://<space id>/<model name>``, unchanged; anything else is a ``ValueError``. (Airflow
+    hands no ``x-`` URI to a handler: the provider's own ``x-arize://`` assets are checked when built.)"""
     from urllib.parse import urlunsplit
 
     model_from_uri(urlunsplit(uri))  # ArizeConfigError is a ValueError

@@ -75,8 +75,9 @@ SPACE = "U3BhY2U6MQ=="  # base64 ids end in "=", which a URI must encode
 
 def test_a_model_asset_names_space_and_model_and_reads_back() -> None:
     asset = arize_model_asset(SPACE, "churn model/v2")
-    assert asset.uri == "arize://U3BhY2U6MQ%3D%3D/churn%20model%2Fv2"
+    assert asset.uri == "x-arize://U3BhY2U6MQ%3D%3D/churn%20model%2Fv2"
     assert model_from_uri(asset.uri) == (SPACE, "churn model/v2")
+    assert model_from_uri("arize://U3BhY2U6MQ%3D%3D/churn") == (SPACE, "churn")  # the registered scheme
     # the OpenLineage dataset of the same model: the space is the namespace
     assert model_dataset(SPACE, "churn model/v2") == ("arize://U3BhY2U6MQ%3D%3D", "churn model/v2")
 

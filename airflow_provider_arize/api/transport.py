@@ -11,11 +11,11 @@ Operational contract (identical for both; all policy lives in shared code, only 
   attempt has run ``timeout`` seconds. A timeout counts as a transient failure of that attempt (retried
   for idempotent calls, :class:`ArizeAmbiguousMutationError` for non-idempotent ones, except a connect
   timeout, which proves nothing was sent and is always retried).
-- **Retries.** tenacity's loop, with the policy of :mod:`airflow_provider_arize.api.retry`: 429 and GraphQL rate-limit errors are
-  retried after ``Retry-After`` (capped) or backoff; 5xx, timeouts and dropped connections are retried
-  with exponential backoff and full jitter for idempotent calls; 401/403, GraphQL auth codes, other
-  4xx, GraphQL ``errors`` on a 200 and malformed bodies are raised at once. At most
-  ``RetryPolicy.max_attempts`` requests are sent per call.
+- **Retries.** tenacity's loop, with the policy of :mod:`airflow_provider_arize.api.retry`: 429 and
+  GraphQL rate-limit errors are retried after ``Retry-After`` (capped) or backoff; 5xx, timeouts and
+  dropped connections are retried with exponential backoff and full jitter for idempotent calls;
+  401/403, GraphQL auth codes, other 4xx, GraphQL ``errors`` on a 200 and malformed bodies are raised
+  at once. At most ``RetryPolicy.max_attempts`` requests are sent per call.
 - **Idempotency.** ``execute(..., idempotent=True)`` (the default) is right for queries, dry runs and
   state changes that converge (pause, start, delete, updates). Pass ``idempotent=False`` for a real
   create or for triggering a run: then only outcomes that prove nothing executed (HTTP 429, a GraphQL
