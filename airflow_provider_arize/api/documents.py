@@ -39,7 +39,6 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
-    NamedTypeNode,
     NameNode,
     NullValueNode,
     ObjectFieldNode,
@@ -50,9 +49,11 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
+    Visitor,
     get_named_type,
     parse,
     print_ast,
+    visit,
 )
 
 from airflow_provider_arize.api import operations
@@ -84,34 +85,35 @@ def template(name: str) -> OperationDefinitionNode:
     doc = parse(operations.load(name), no_location=True)
     fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
     (op,) = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
-    return OperationDefinitionNode(
-        operation=op.operation,
-        name=op.name,
-        variable_definitions=op.variable_definitions,
-        directives=op.directives,
-        selection_set=_inline_spreads(op.selection_set, fragments),
-    )
+    inlined: OperationDefinitionNode = visit(op, _InlineSpreads(fragments))
+    return inlined
 
 
-def _inline_spreads(
-    selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> SelectionSetNode:
-    out: list[Any] = []
-    for sel in selection_set.selections:
-        if isinstance(sel, FragmentSpreadNode):
-            fragment = fragments[sel.name.value]
-            out.append(
-                InlineFragmentNode(
-                    type_condition=fragment.type_condition,
-                    directives=(),
-                    selection_set=_inline_spreads(fragment.selection_set, fragments),
-                )
-            )
-        elif isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set is not None:
-            out.append(_copy(sel, selection_set=_inline_spreads(sel.selection_set, fragments)))
-        else:
-            out.append(sel)
-    return SelectionSetNode(selections=tuple(out))
+class _InlineSpreads(Visitor):
+    """Each fragment spread becomes an inline fragment on the fragment's type (visited in turn, so the
+    spreads inside it are inlined too)."""
+
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
+        super().__init__()
+        self.fragments = fragments
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> InlineFragmentNode:
+        fragment = self.fragments[node.name.value]
+        return InlineFragmentNode(
+            type_condition=fragment.type_condition, directives=(), selection_set=fragment.selection_set
+        )
+
+
+class _RenameVariables(Visitor):
+    """Every use and definition of variable ``v`` becomes ``renames[v]``."""
+
+    def __init__(self, renames: Mapping[str, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def enter_variable(self, node: VariableNode, *_: object) -> VariableNode | None:
+        new = self.renames.get(node.name.value)
+        return VariableNode(name=NameNode(value=new)) if new is not None else None
 
 
 def _selected(selections: list[Any], node: Any) -> bool:
@@ -281,13 +283,11 @@ def build_batch(
     for i, (name, values) in enumerate(reads, start):
         op, pruner = _prune(name, values, has, inline=False)
         used |= pruner.used
-        renames = {v: f"{v}_{i}" for v in pruner.variables}
-        sent.update({renames[v]: values[v] for v in pruner.variables})
-        for d in op.variable_definitions or ():
-            new = renames[d.variable.name.value]
-            definitions.append(_copy(d, variable=VariableNode(name=NameNode(value=new))))
+        renames = _RenameVariables({v: f"{v}_{i}" for v in pruner.variables})
+        sent.update({renames.renames[v]: values[v] for v in pruner.variables})
+        definitions.extend(visit(d, renames) for d in op.variable_definitions or ())
         (root,) = op.selection_set.selections
-        fields.append(_rename(_copy(root, alias=NameNode(value=f"r{i}")), renames))
+        fields.append(visit(_copy(root, alias=NameNode(value=f"r{i}")), renames))
     op = OperationDefinitionNode(
         operation=OperationType.QUERY,
         name=NameNode(value=operation_name),
@@ -296,16 +296,6 @@ def build_batch(
         selection_set=SelectionSetNode(selections=tuple(fields)),
     )
     return Built(operation_name, print_ast(DocumentNode(definitions=(op,))), sent, frozenset(used))
-
-
-def _rename(node: Any, renames: Mapping[str, str]) -> Any:
-    if isinstance(node, VariableNode):
-        return VariableNode(name=NameNode(value=renames.get(node.name.value, node.name.value)))
-    if isinstance(node, tuple):
-        return tuple(_rename(n, renames) for n in node)
-    if not hasattr(node, "keys") or isinstance(node, NameNode | NamedTypeNode):
-        return node
-    return _copy(node, **{k: _rename(getattr(node, k), renames) for k in node.keys if k != "loc"})
 
 
 def read_cost(name: str, values: Mapping[str, Any], has: Has) -> int:
