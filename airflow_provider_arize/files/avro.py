@@ -220,38 +220,98 @@ def _record_columns(schema: Any) -> dict[str, ColumnType]:
 
 
 def avro_column_type(schema: Any, names: dict[str, Any] | None = None) -> ColumnType:
-    """Map an Avro schema (parsed JSON) to a :class:`ColumnType`; ``names`` collects named types."""
-    names = {} if names is None else names
+    """Map an Avro schema (parsed JSON) to a :class:`ColumnType`; ``names`` collects named types.
+
+    Named types (record, enum, fixed) are keyed by their full name, and a reference is resolved as the
+    specification says: a dotted name is a full name, any other is in the namespace of the enclosing
+    definition. A reference that does not resolve so falls back to the name without a namespace, then
+    to the one type of that short name if there is only one. A record that refers to itself (a linked
+    list, a tree) is a struct whose recursive field is a ``struct<>`` with no fields. A logical type on
+    a type it does not annotate (``date`` on a string), or an invalid decimal, is ignored: the column
+    has the underlying type, as Avro readers read it.
+    """
+    return _column_type(schema, {} if names is None else names, "", frozenset())
+
+
+def _source(schema: Any) -> str:
     source = json.dumps(schema) if not isinstance(schema, str) else schema
-    if isinstance(source, str) and len(source) > 80:
-        source = source[:77] + "..."
+    return source[:77] + "..." if len(source) > 80 else source
+
+
+def _full_name(schema: dict[str, Any], namespace: str) -> str:
+    """The full name of a named type defined in ``schema`` inside ``namespace``."""
+    name = schema["name"]
+    if "." in name:
+        return str(name)
+    own = schema.get("namespace")
+    space = own if isinstance(own, str) else namespace
+    return f"{space}.{name}" if space else str(name)
+
+
+def _resolve(reference: str, names: dict[str, Any], namespace: str) -> str | None:
+    """The full name a reference to a named type means, or ``None`` when no type of that name is defined."""
+    if "." in reference:
+        candidates = [reference]
+    else:
+        candidates = [f"{namespace}.{reference}", reference] if namespace else [reference]
+    for candidate in candidates:
+        if candidate in names:
+            return candidate
+    short = reference.rsplit(".", 1)[-1]
+    matches = [full for full in names if full.rsplit(".", 1)[-1] == short]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _logical_applies(logical: str, kind: Any, schema: dict[str, Any]) -> bool:
+    """``logicalType`` annotates this base type (and a decimal's precision and scale are valid)."""
+    if kind not in _LOGICAL_BASES[logical]:
+        return False
+    if logical == "uuid" and kind == "fixed":
+        return schema.get("size") == 16
+    if logical == "decimal":
+        precision, scale = schema.get("precision"), schema.get("scale", 0)
+        if not isinstance(precision, int) or not isinstance(scale, int):
+            return False
+        return precision > 0 and 0 <= scale <= precision
+    return True
+
+
+def _column_type(schema: Any, names: dict[str, Any], namespace: str, expanding: frozenset[str]) -> ColumnType:
+    """``schema`` inside ``namespace``; ``expanding``: the records being expanded (a reference back to one
+    of them is recursive)."""
+    source = _source(schema)
     if isinstance(schema, list):  # a union: nullable when it includes "null"
         branches = [b for b in schema if b != "null"]
         if not branches:
             return ColumnType(NULL, source=source)
-        if len(branches) == 1:
-            inner = avro_column_type(branches[0], names)
+        # every branch is walked, so that the named types a union defines are known to later fields
+        types = [_column_type(b, names, namespace, expanding) for b in branches]
+        if len(types) == 1:
+            inner = types[0]
             return ColumnType(inner.kind, inner.item, inner.key, inner.fields, source)
         return ColumnType(OTHER, source=source)
     if isinstance(schema, str):
         if schema in _PRIMITIVES:
             return ColumnType(_PRIMITIVES[schema], source=schema)
-        named = names.get(schema) or names.get(schema.rsplit(".", 1)[-1])
-        if named is None:
+        full = _resolve(schema, names, namespace)
+        if full is None:
             raise FileValidationError(f"Avro schema refers to an undefined type {schema!r}")
-        return avro_column_type(named, names)
+        if full in expanding:
+            return ColumnType(STRUCT, source=f"{full} (recursive)")
+        return _column_type(names[full], names, full.rpartition(".")[0], expanding)
     if not isinstance(schema, dict):
         raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
     kind = schema.get("type")
     logical = schema.get("logicalType")
     if isinstance(kind, dict | list):
-        return avro_column_type(kind, names)
+        return _column_type(kind, names, namespace, expanding)
     if kind in ("record", "enum", "fixed") and isinstance(schema.get("name"), str):
-        name = schema["name"]
-        names[name] = schema
-        if schema.get("namespace"):
-            names[f"{schema['namespace']}.{name}"] = schema
-    if logical in _LOGICAL:
+        full = _full_name(schema, namespace)
+        names[full] = schema
+        namespace = full.rpartition(".")[0]
+        if kind == "record":
+            expanding = expanding | {full}
+    if logical in _LOGICAL and _logical_applies(logical, kind, schema):
         return ColumnType(_LOGICAL[logical], source=source)
     if kind == "record":
         fields = schema.get("fields")
@@ -259,21 +319,24 @@ def avro_column_type(schema: Any, names: dict[str, Any] | None = None) -> Column
             raise FileValidationError("Avro record schema has no fields list")
         return ColumnType(
             STRUCT,
-            fields=tuple((str(f.get("name")), avro_column_type(f.get("type"), names)) for f in fields),
+            fields=tuple(
+                (str(f.get("name")), _column_type(f.get("type"), names, namespace, expanding)) for f in fields
+            ),
             source=source,
         )
     if kind == "array":
-        return ColumnType(LIST, item=avro_column_type(schema.get("items"), names), source=source)
-    if kind == "map":
         return ColumnType(
-            MAP, item=avro_column_type(schema.get("values"), names), key=ColumnType(STRING), source=source
+            LIST, item=_column_type(schema.get("items"), names, namespace, expanding), source=source
         )
+    if kind == "map":
+        values = _column_type(schema.get("values"), names, namespace, expanding)
+        return ColumnType(MAP, item=values, key=ColumnType(STRING), source=source)
     if kind == "enum":
         return ColumnType(STRING, source=source)
     if kind == "fixed":
         return ColumnType(BINARY, source=source)
     if isinstance(kind, str):
-        return avro_column_type(kind, names)
+        return _column_type(kind, names, namespace, expanding)
     raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
 
 
@@ -299,4 +362,13 @@ _LOGICAL = {
     "local-timestamp-millis": TIMESTAMP,
     "local-timestamp-micros": TIMESTAMP,
     "local-timestamp-nanos": TIMESTAMP,
+}
+#: the types each logical type annotates (Avro specification 1.12); on any other it is ignored
+_LOGICAL_BASES = {
+    "decimal": {"bytes", "fixed"},
+    "uuid": {"string", "fixed"},
+    "date": {"int"},
+    "time-millis": {"int"},
+    "time-micros": {"long"},
+    **{name: {"long"} for name, kind in _LOGICAL.items() if kind == TIMESTAMP},
 }

@@ -1,15 +1,18 @@
-"""Builders of inference files in every format, from one pyarrow table."""
+"""Builders of inference files in every format, from one pyarrow table.
+
+Avro files are written by fastavro (null, deflate or snappy codec); the package's own minimal writer
+(``local_services.avro_writer``) is checked against fastavro in ``test_fastavro.py``.
+"""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+import fastavro
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-
-from airflow_provider_arize.local_services.avro_writer import write_avro
 
 #: A score_categorical schema naming every kind of column the good table has.
 SCHEMA: dict[str, Any] = {
@@ -84,19 +87,46 @@ def _avro_type(data_type: pa.DataType) -> Any:
     return ["null", _AVRO_TYPES[data_type]]
 
 
-def avro_bytes(table: pa.Table, block_rows: int = 100) -> bytes:
-    schema = {
+def avro_schema(table: pa.Table) -> dict[str, Any]:
+    """The Avro record schema of ``table``: nullable primitives, arrays and maps."""
+    return {
         "type": "record",
         "name": "Inference",
         "namespace": "test",
         "fields": [{"name": f.name, "type": _avro_type(f.type)} for f in table.schema],
     }
+
+
+def fastavro_bytes(
+    schema: dict[str, Any], records: list[dict[str, Any]], block_rows: int = 100, codec: str = "null"
+) -> bytes:
+    """An Avro object container file written by fastavro: ``block_rows`` records a block (the last may
+    hold fewer), compressed with ``codec``."""
+    sink = io.BytesIO()
+    writer = fastavro.write.Writer(sink, schema, codec=codec, sync_interval=1 << 62)
+    for i, record in enumerate(records, 1):
+        writer.write(record)
+        if i % block_rows == 0:
+            writer.flush()
+    writer.flush()
+    return sink.getvalue()
+
+
+def avro_bytes(table: pa.Table, block_rows: int = 100, codec: str = "null") -> bytes:
     records = table.to_pylist()
     for record in records:  # pyarrow gives maps as lists of (key, value) pairs
         for f in table.schema:
             if pa.types.is_map(f.type) and record[f.name] is not None:
                 record[f.name] = dict(record[f.name])
-    return write_avro(schema, records, block_rows)
+    return fastavro_bytes(avro_schema(table), records, block_rows, codec)
+
+
+def avro_deflate_bytes(table: pa.Table) -> bytes:
+    return avro_bytes(table, codec="deflate")
+
+
+def avro_snappy_bytes(table: pa.Table) -> bytes:
+    return avro_bytes(table, codec="snappy")
 
 
 #: (suffix, builder) of every format; an Arrow stream is written under ``.arrow`` too.
@@ -104,6 +134,8 @@ BUILDERS = {
     "csv": (".csv", csv_bytes),
     "parquet": (".parquet", parquet_bytes),
     "avro": (".avro", avro_bytes),
+    "avro-deflate": (".avro", avro_deflate_bytes),
+    "avro-snappy": (".avro", avro_snappy_bytes),
     "arrow-file": (".arrow", arrow_file_bytes),
     "arrow-stream": (".arrow", arrow_stream_bytes),
 }

@@ -20,7 +20,7 @@ from airflow_provider_arize.files import (
     validate_layout,
 )
 
-from .builders import BUILDERS, SCHEMA, avro_bytes, csv_bytes, good_table, parquet_bytes
+from .builders import BUILDERS, SCHEMA, avro_bytes, csv_bytes, fastavro_bytes, good_table, parquet_bytes
 
 FORMATS = list(BUILDERS)
 
@@ -273,8 +273,6 @@ def test_csv_sample_drops_the_cut_last_line() -> None:
 
 
 def test_avro_types_and_named_references() -> None:
-    from airflow_provider_arize.local_services.avro_writer import write_avro
-
     schema = {
         "type": "record",
         "name": "R",
@@ -286,7 +284,7 @@ def test_avro_types_and_named_references() -> None:
             {"name": "pair", "type": ["int", "string"]},
         ],
     }
-    data = write_avro(schema, [{"id": "u", "ts": 1, "kind": 0, "other": None, "pair": 3}])
+    data = fastavro_bytes(schema, [{"id": "u", "ts": 1, "kind": "A", "other": None, "pair": 3}])
     layout = inspect_file(BytesReader(data, "x.avro"))
     assert {k: str(v) for k, v in layout.columns.items()} == {
         "id": "string", "ts": "timestamp", "kind": "string", "other": "string", "pair": '["int", "string"]',
