@@ -159,7 +159,7 @@ def get_provider_info() -> dict[str, Any]:
         "hooks": [
             {
                 "integration-name": "Arize",
-                "python-modules": [f"{_PKG}.hooks.arize", f"{_PKG}.hooks.warehouse"],
+                "python-modules": [f"{_PKG}.hooks.arize", f"{_PKG}.hooks.warehouses"],
             }
         ],
         "connection-types": [

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from airflow_provider_arize.api import requests
+from airflow_provider_arize.api import payloads
 from airflow_provider_arize.api.batch_document import BATCH_OPERATION, BatchRead, build_document
 from airflow_provider_arize.api.errors import (
     ArizeAPIError,
@@ -98,15 +98,15 @@ class AsyncArizeClient:
 
     async def test_connection(self) -> str:
         """Send ``{ __typename }``; return the root type name."""
-        return str(requests.field_of(await self._run("TestConnection"), "__typename"))
+        return str(payloads.field_of(await self._run("TestConnection"), "__typename"))
 
     async def iter_jobs(self, job_type: JobType, *, search: str | None = None) -> AsyncIterator[ImportJob]:
         """Every table or file job of the space, page by page."""
 
         async def page(first: int, after: str | None) -> Any:
-            name, variables = requests.list_jobs_request(job_type, self.space_id, first, after, search)
-            return requests.parse_connection(
-                await self._run(name, variables), "node", requests.LIST_FIELD[job_type]
+            name, variables = payloads.list_jobs_request(job_type, self.space_id, first, after, search)
+            return payloads.parse_connection(
+                await self._run(name, variables), "node", payloads.LIST_FIELD[job_type]
             )
 
         async for node in aiter_nodes(page):
@@ -115,26 +115,26 @@ class AsyncArizeClient:
     async def get_job(self, job_type: JobType, ref: str) -> ImportJob:
         """A job by global id or short ``jobId``; raises ``ArizeNotFoundError``."""
         ref = ref.strip()
-        if requests.is_short_job_id(ref):
+        if payloads.is_short_job_id(ref):
             async for job in self.iter_jobs(job_type):
                 if job.job_id == ref:
                     return await self.get_job(job_type, job.id)  # listings are slim
             raise ArizeNotFoundError(f"no {job_type} import job with jobId {ref} in space {self.space_id}")
-        name, variables = requests.get_job_request(job_type, ref)
-        return requests.parse_get_job(job_type, ref, await self._run(name, variables))
+        name, variables = payloads.get_job_request(job_type, ref)
+        return payloads.parse_get_job(job_type, ref, await self._run(name, variables))
 
     async def list_table_queries(self, global_id: str) -> list[TableRunQuery]:
         """Every query of a table job (by global id), oldest first."""
 
         async def page(first: int, after: str | None) -> Any:
-            name, variables = requests.list_queries_request(global_id, first, after)
-            return requests.parse_connection(await self._run(name, variables), "node", "queries")
+            name, variables = payloads.list_queries_request(global_id, first, after)
+            return payloads.parse_connection(await self._run(name, variables), "node", "queries")
 
-        return requests.sort_queries([TableRunQuery.from_output(n) async for n in aiter_nodes(page)])
+        return payloads.sort_queries([TableRunQuery.from_output(n) async for n in aiter_nodes(page)])
 
     async def find_table_run(self, global_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The query Arize reports for exactly ``window``, if any."""
-        return requests.window_query(await self.list_table_queries(global_id), window)
+        return payloads.window_query(await self.list_table_queries(global_id), window)
 
 
 def _scrub(error: dict[str, Any], secret: str) -> dict[str, Any]:

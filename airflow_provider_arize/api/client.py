@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from airflow_provider_arize.api import constants, requests
+from airflow_provider_arize.api import constants, payloads
 from airflow_provider_arize.api.errors import (
     ArizeAmbiguousMutationError,
     ArizeAPIError,
@@ -186,13 +186,13 @@ class ArizeClient:
     # -- connection -----------------------------------------------------------------------------------
     def test_connection(self) -> str:
         """Send ``{ __typename }``; return the root type name (``Query``)."""
-        return str(requests.field_of(self._run("TestConnection"), "__typename"))
+        return str(payloads.field_of(self._run("TestConnection"), "__typename"))
 
     def list_spaces(self) -> list[dict[str, Any]]:
         """The spaces this key can see, as ``{"id", "name"}`` dicts."""
 
         def page(first: int, after: str | None) -> Any:
-            return requests.parse_connection(
+            return payloads.parse_connection(
                 self._run("ListSpaces", {"first": first, "after": after}), "viewer", "spaces"
             )
 
@@ -203,9 +203,9 @@ class ArizeClient:
         """Every table or file job of the space, page by page (at most 50 per request)."""
 
         def page(first: int, after: str | None) -> Any:
-            name, variables = requests.list_jobs_request(job_type, self.space_id, first, after, search)
-            return requests.parse_connection(
-                self._run(name, variables), "node", requests.LIST_FIELD[job_type]
+            name, variables = payloads.list_jobs_request(job_type, self.space_id, first, after, search)
+            return payloads.parse_connection(
+                self._run(name, variables), "node", payloads.LIST_FIELD[job_type]
             )
 
         for node in iter_nodes(page):
@@ -214,7 +214,7 @@ class ArizeClient:
     def get_job(self, job_type: JobType, ref: str) -> ImportJob:
         """A job by global id or short ``jobId`` (a decimal string); raises ``ArizeNotFoundError``."""
         ref = _checked_ref(ref)
-        if requests.is_short_job_id(ref):
+        if payloads.is_short_job_id(ref):
             job_type, ref = self._global_id_of((job_type,), ref)
         return self._read_job(job_type, ref)
 
@@ -229,9 +229,9 @@ class ArizeClient:
         if job_type is not None:
             return self.get_job(job_type, ref)
         ref = _checked_ref(ref)
-        if requests.is_short_job_id(ref):
+        if payloads.is_short_job_id(ref):
             return self._read_job(*self._global_id_of(("table", "file"), ref))
-        named = requests.job_type_of_global_id(ref)
+        named = payloads.job_type_of_global_id(ref)
         if named is not None:
             return self._read_job(named, ref)
         for kind in ("table", "file"):
@@ -242,8 +242,8 @@ class ArizeClient:
         raise ArizeNotFoundError(f"no table or file import job {ref!r} in space {self.space_id}")
 
     def _read_job(self, job_type: JobType, global_id: str) -> ImportJob:
-        name, variables = requests.get_job_request(job_type, global_id)
-        return requests.parse_get_job(job_type, global_id, self._run(name, variables))
+        name, variables = payloads.get_job_request(job_type, global_id)
+        return payloads.parse_get_job(job_type, global_id, self._run(name, variables))
 
     def _global_id_of(self, kinds: tuple[JobType, ...], short_id: str) -> tuple[JobType, str]:
         """Resolve a short ``jobId`` through the listings of ``kinds``: each narrowed by ``search`` first,
@@ -263,7 +263,7 @@ class ArizeClient:
         parts it could not compare)."""
         jobs = [j for j in self.iter_jobs(job_type) if not j.is_deleted]
         fields = _IDENTITY_FIELDS[job_type]
-        shown = [self.sender.shape.has(f"{requests.TYPENAME[job_type]}.{f}") for f in fields]
+        shown = [self.sender.shape.has(f"{payloads.TYPENAME[job_type]}.{f}") for f in fields]
         if not all(shown):
             log.warning(
                 "this Arize does not list %s of %s import jobs: the duplicate check compares only %s",
@@ -374,9 +374,9 @@ class ArizeClient:
                 if attempt == AMBIGUOUS_CREATE_ATTEMPTS:
                     raise
                 continue
-            payload = requests.field_of(data, field)
-            validation = ValidationResult.from_output(requests.field_of(payload, "validationResult"))
-            job_data = requests.field_of(payload, requests.PAYLOAD_FIELD[job_type])
+            payload = payloads.field_of(data, field)
+            validation = ValidationResult.from_output(payloads.field_of(payload, "validationResult"))
+            job_data = payloads.field_of(payload, payloads.PAYLOAD_FIELD[job_type])
             if validation is not None and not validation.passed:
                 raise ArizeValidationError(
                     f"Arize rejected the {job_type} import job: {validation.describe()}",
@@ -430,7 +430,7 @@ class ArizeClient:
                         f"{job_type} import jobs {survivor.id} and {mine.job.id} have one identity and the "
                         f"duplicate this task created ({mine.job.id}) could not be deleted: delete it in "
                         "Arize",
-                        operation_name=requests.STATUS_MUTATION[(job_type, "delete")],
+                        operation_name=payloads.STATUS_MUTATION[(job_type, "delete")],
                     ) from None
         return CreateResult(survivor, created=False)
 
@@ -450,7 +450,7 @@ class ArizeClient:
             return StatusChange(job, changed=False)
         if job.is_deleted:
             raise ArizeAPIError(f"cannot {action} {job_type} import job {job.id}: it is deleted")
-        operation = requests.STATUS_MUTATION[(job_type, action)]
+        operation = payloads.STATUS_MUTATION[(job_type, action)]
         self._mutate(operation, job, {})
         after = self.get_job(job_type, job.id)
         log.info("%s import job %s: %s -> %s", job_type, job.id, job.job_status, after.job_status)
@@ -526,18 +526,18 @@ class ArizeClient:
     # -- table runs ----------------------------------------------------------------------------------
     def list_table_queries(self, ref: str) -> list[TableRunQuery]:
         """Every query of a table job, oldest first by ``createdAt``."""
-        job = self.get_job("table", ref) if requests.is_short_job_id(ref) else None
+        job = self.get_job("table", ref) if payloads.is_short_job_id(ref) else None
         global_id = job.id if job else ref
 
         def page(first: int, after: str | None) -> Any:
-            name, variables = requests.list_queries_request(global_id, first, after)
-            return requests.parse_connection(self._run(name, variables), "node", "queries")
+            name, variables = payloads.list_queries_request(global_id, first, after)
+            return payloads.parse_connection(self._run(name, variables), "node", "queries")
 
-        return requests.sort_queries([TableRunQuery.from_output(n) for n in iter_nodes(page)])
+        return payloads.sort_queries([TableRunQuery.from_output(n) for n in iter_nodes(page)])
 
     def find_table_run(self, ref: str, window: QueryWindow) -> TableRunQuery | None:
         """The query Arize reports for exactly ``window``, if any."""
-        return requests.window_query(self.list_table_queries(ref), window)
+        return payloads.window_query(self.list_table_queries(ref), window)
 
     def trigger_table_run(self, ref: str, window: QueryWindow) -> TriggerResult:
         """Trigger an event-based job's run for ``window``, once: an existing query for the window is
@@ -574,7 +574,7 @@ class ArizeClient:
     def _single_run(self, job_id: str, window: QueryWindow) -> TableRunQuery | None:
         """The one query of ``window``; two or more (another task triggered the same window at the same
         time: two DAGs on one job) raise :class:`ArizeDuplicateRunError` naming them all."""
-        same = requests.window_queries(self.list_table_queries(job_id), window)
+        same = payloads.window_queries(self.list_table_queries(job_id), window)
         if len(same) > 1:
             raise ArizeDuplicateRunError(
                 f"window {window} of table import job {job_id} has {len(same)} queries "
@@ -670,7 +670,7 @@ def _identity(job: ImportJob) -> tuple[str | None, ...]:
 
 
 def _validation(data: dict[str, Any], field: str) -> ValidationResult:
-    result = ValidationResult.from_output(requests.field_of(data, field, "validationResult"))
+    result = ValidationResult.from_output(payloads.field_of(data, field, "validationResult"))
     if result is None:
         raise ArizeResponseError(f"{field} dry run returned no validationResult")
     return result

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_arize.api import constants, requests
+from airflow_provider_arize.api import constants, payloads
 from airflow_provider_arize.api.async_client import AsyncArizeClient
 from airflow_provider_arize.api.batch_document import FILE_JOB, TABLE_JOB, TABLE_QUERIES_PAGE, read
 from airflow_provider_arize.api.batching import DEFAULT_LINGER, PollBatcher
@@ -42,14 +42,14 @@ class Poller:
     async def global_id(self, job_type: JobType, ref: str) -> str:
         """The global id of ``ref`` (a global id, or a short ``jobId`` resolved through one listing)."""
         ref = ref.strip()
-        if not requests.is_short_job_id(ref):
+        if not payloads.is_short_job_id(ref):
             return ref
         return (await self.client.get_job(job_type, ref)).id
 
     async def job(self, job_type: JobType, global_id: str, *, linger: float = DEFAULT_LINGER) -> ImportJob:
         """A job's status and counters (fields of the ``*WaitFields`` fragments)."""
         node = await self.batcher.read(read(_JOB_TEMPLATE[job_type], id=global_id), linger=linger)
-        return requests.parse_get_job(job_type, global_id, {"node": node})
+        return payloads.parse_get_job(job_type, global_id, {"node": node})
 
     async def queries(
         self, global_id: str, *, expected: int, linger: float = DEFAULT_LINGER
@@ -69,10 +69,10 @@ class Poller:
                 linger=linger if after is None else 0.0,
             )
             connection = _connection(global_id, node)
-            found += requests.parse_query_nodes(connection)
+            found += payloads.parse_query_nodes(connection)
             page_info = connection.get("pageInfo")
             if not isinstance(page_info, Mapping) or not page_info.get("hasNextPage"):
-                return requests.sort_queries(found)
+                return payloads.sort_queries(found)
             cursor = page_info.get("endCursor")
             if not isinstance(cursor, str) or not cursor or cursor == after:
                 raise ArizeResponseError(
@@ -94,7 +94,7 @@ class Poller:
 
 
 def _connection(global_id: str, node: Any) -> Mapping[str, Any]:
-    job = requests.parse_get_job("table", global_id, {"node": node})
+    job = payloads.parse_get_job("table", global_id, {"node": node})
     connection = job.raw.get("queries")
     if not isinstance(connection, Mapping):
         raise ArizeResponseError(

@@ -258,7 +258,7 @@ class ArizeHook(BaseHook):
 
     def read_table_run(self, job_id: str, window: QueryWindow) -> tuple[ImportJob, TableRunOutcome]:
         """:meth:`check_table_run`, with the job it read."""
-        from airflow_provider_arize.api.requests import window_query
+        from airflow_provider_arize.api.payloads import window_query
         from airflow_provider_arize.waits import evaluate_table_run
 
         job = self.client.get_job("table", job_id)

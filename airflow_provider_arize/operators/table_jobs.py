@@ -29,7 +29,7 @@ def build_table_config(store: str, table_config: Any, warehouse_conn_id: str | N
 
     if not warehouse_conn_id:
         return table_config_for(store, table_config)
-    from airflow_provider_arize.hooks.warehouse import warehouse_hook
+    from airflow_provider_arize.hooks.warehouses import warehouse_hook
 
     return warehouse_hook(store, warehouse_conn_id).table_config_from(table_config or {})
 

@@ -77,7 +77,7 @@ class ArizeTablePreflightOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.api.models import ModelSchema
-        from airflow_provider_arize.hooks.warehouse import ArizePreflightError, warehouse_hook
+        from airflow_provider_arize.hooks.warehouses import ArizePreflightError, warehouse_hook
 
         schema = ModelSchema.from_value(self.schema)
         window = (
@@ -156,7 +156,7 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.api.errors import ArizeConfigError, ArizeRunFailedError
-        from airflow_provider_arize.hooks.warehouse import reconcile, warehouse_hook
+        from airflow_provider_arize.hooks.warehouses import reconcile, warehouse_hook
 
         if self.on_mismatch not in ON_MISMATCH:
             raise ArizeConfigError(

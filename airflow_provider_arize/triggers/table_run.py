@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_arize.api.requests import window_query
+from airflow_provider_arize.api.payloads import window_query
 from airflow_provider_arize.triggers.base import ArizeWaitTrigger
 from airflow_provider_arize.waits import evaluate_table_run
 
@@ -69,13 +69,13 @@ class QueryListMemo:
 
     def remember(self, counters: Counters, queries: list[TableRunQuery], window: QueryWindow) -> None:
         """Record a list read together with the counters read just before it."""
-        from airflow_provider_arize.api import requests
+        from airflow_provider_arize.api import payloads
 
         success, _failed, _pending = counters
         processed = sum(1 for q in queries if q.records_processed_count is not None)
         self.counters = counters
         self.consistent = len(queries) == sum(counters) and processed == success
-        self.query = requests.window_query(queries, window)
+        self.query = payloads.window_query(queries, window)
         self.total = len(queries)
         self.polls_since_read = 0
 

@@ -14,7 +14,7 @@ import pytest
 
 from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError
 from airflow_provider_arize.api.models import ModelSchema, QueryWindow, SnowflakeTableConfig
-from airflow_provider_arize.hooks.warehouse import (
+from airflow_provider_arize.hooks.warehouses import (
     ArizePreflightError,
     ArizeReconcileError,
     DatabricksWarehouseHook,
@@ -268,7 +268,7 @@ def test_table_config_from_a_complete_mapping_reads_no_connection() -> None:
 def test_importing_the_warehouse_api_loads_no_provider_or_driver() -> None:
     script = (
         "import sys, json, airflow.sdk; before = set(sys.modules);"
-        "import airflow_provider_arize.hooks.warehouse, airflow_provider_arize.local_services;"
+        "import airflow_provider_arize.hooks.warehouses, airflow_provider_arize.local_services;"
         "print(json.dumps(sorted(set(sys.modules) - before)))"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout

@@ -21,7 +21,7 @@ from google.cloud.bigquery import QueryJobConfig, SchemaField
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models import BigQueryTableConfig, ModelSchema, QueryWindow
-from airflow_provider_arize.hooks.warehouse import ArizePreflightError, BigQueryWarehouseHook, warehouse_hook
+from airflow_provider_arize.hooks.warehouses import ArizePreflightError, BigQueryWarehouseHook, warehouse_hook
 
 CONN_ID = "arize_bq_test"
 SCHEMA_FIELDS = [

@@ -23,7 +23,7 @@ import pytest
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models import DatabricksTableConfig, ModelSchema, QueryWindow
-from airflow_provider_arize.hooks.warehouse import (
+from airflow_provider_arize.hooks.warehouses import (
     ArizePreflightError,
     DatabricksWarehouseHook,
     warehouse_hook,

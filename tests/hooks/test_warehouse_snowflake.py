@@ -20,7 +20,11 @@ import pytest
 
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.models import ModelSchema, QueryWindow, SnowflakeTableConfig
-from airflow_provider_arize.hooks.warehouse import ArizePreflightError, SnowflakeWarehouseHook, warehouse_hook
+from airflow_provider_arize.hooks.warehouses import (
+    ArizePreflightError,
+    SnowflakeWarehouseHook,
+    warehouse_hook,
+)
 from airflow_provider_arize.local_services.snowflake import FakeSnowflakeServer
 
 DATABASE = "ARIZE_WH_TEST"

@@ -308,7 +308,7 @@ def test_errors_no_retry_can_fix_fail_the_task_at_once(arize_conn_env: str) -> N
     from airflow.sdk import ExceptionRetryPolicy, RetryAction
 
     from airflow_provider_arize.api.errors import ArizeTransientError
-    from airflow_provider_arize.hooks.warehouse import ArizePreflightError
+    from airflow_provider_arize.hooks.warehouses import ArizePreflightError
 
     policy = ArizeTriggerTableRunOperator(task_id="t", job_id="1").retry_policy
     assert policy.evaluate(ArizeConfigError("bad window"), 1, 3).action is RetryAction.FAIL

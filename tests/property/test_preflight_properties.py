@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from airflow_provider_arize.api.errors import ArizeConfigError
-from airflow_provider_arize.hooks.warehouse import ArizePreflightError
+from airflow_provider_arize.hooks.warehouses import ArizePreflightError
 from airflow_provider_arize.operators.warehouse import ArizeTablePreflightOperator
 
 from .strategies import json_values, odd_text, schemas, spoil, timestamps
