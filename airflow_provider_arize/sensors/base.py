@@ -25,7 +25,7 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.operators.base import (
+from airflow_provider_arize.task_helpers import (
     ArizeJobTaskMixin,
     default_deferrable,
     fail_fast_retry_policy,

@@ -56,7 +56,7 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
 from airflow_provider_arize.compat import set_default_retry_policy
-from airflow_provider_arize.operators.base import default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.task_helpers import default_deferrable, fail_fast_retry_policy
 
 if TYPE_CHECKING:
     from airflow.sdk import Context

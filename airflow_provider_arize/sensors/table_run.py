@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.lineage import JobLineageMixin
-from airflow_provider_arize.operators.base import resolve_window
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
+from airflow_provider_arize.task_helpers import resolve_window
 from airflow_provider_arize.waits import KILLED_TABLE_RUN
 
 if TYPE_CHECKING:
