@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from airflow_provider_arize.api.errors import ArizeConfigError
-from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
+
+if TYPE_CHECKING:  # the models package is loaded when a window is built, not when a DAG is parsed
+    from airflow_provider_arize.api.models.windows import QueryWindow
 
 __all__ = [
     "ARIZE_SCHEME",
@@ -140,6 +142,8 @@ def _required(value: str, field: str) -> str:
 def window_extra(start: datetime | str, end: datetime | str, **more: Any) -> dict[str, Any]:
     """The ``extra`` of a load's asset event: the window ``[start, end)`` it loaded (validated: aware,
     ordered, non-empty) and anything else (``rows=...``)."""
+    from airflow_provider_arize.api.models.windows import QueryWindow, format_utc
+
     window = QueryWindow.of(start, end)
     return {**more, WINDOW_START: format_utc(window.start), WINDOW_END: format_utc(window.end)}
 
@@ -152,6 +156,8 @@ def windows_from_asset_events(triggering: Mapping[Any, Iterable[Any]] | None) ->
     """``[{"window_start", "window_end"}, ...]`` of the run's triggering asset events (the
     ``triggering_asset_events`` of the task context), oldest first, each once. No event carrying a window
     raises ``ArizeConfigError`` saying what the run lacks."""
+    from airflow_provider_arize.api.models.windows import format_utc
+
     return [
         {WINDOW_START: format_utc(w.start), WINDOW_END: format_utc(w.end)} for w in asset_windows(triggering)
     ]
@@ -159,6 +165,8 @@ def windows_from_asset_events(triggering: Mapping[Any, Iterable[Any]] | None) ->
 
 def asset_windows(triggering: Mapping[Any, Iterable[Any]] | None) -> list[QueryWindow]:
     """The windows of :func:`windows_from_asset_events`, as :class:`QueryWindow` objects."""
+    from airflow_provider_arize.api.models.windows import QueryWindow
+
     events = _events(triggering)
     windows: set[QueryWindow] = set()
     for event in events:
