@@ -9,13 +9,13 @@ stands for a task resumed after a deferral: it reads the job again.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 pytest.importorskip("airflow.providers.openlineage")
 
@@ -39,21 +39,7 @@ TABLE_SCHEMA = {
 }
 MODEL = {"model_type": "score_categorical", "environment": "production", "dry_run_first": False}
 
-
-class TaskInstance:
-    """A task instance stand-in: XCom pushes go to a store shared by the DAG run's tasks."""
-
-    def __init__(self, task_id: str, store: dict[tuple[str, str], Any]) -> None:
-        self.task_id, self.store = task_id, store
-        self.run_id, self.map_index, self.try_number = "manual__lineage", -1, 1
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        self.store[(self.task_id, key)] = json.loads(json.dumps(value))  # XCom values serialise
-
-    def xcom_pull(self, task_ids: Any = None, key: str = "return_value", **_: Any) -> Any:
-        if isinstance(task_ids, str):
-            return self.store.get((task_ids, key))
-        return [self.store.get((t, key)) for t in task_ids]
+RUN_ID = "manual__lineage"
 
 
 class Run:
@@ -64,7 +50,7 @@ class Run:
 
     def context(self, task: Any) -> dict[str, Any]:
         return {
-            "ti": TaskInstance(task.task_id, self.store),
+            "ti": FakeTaskInstance(task.task_id, self.store, run_id=RUN_ID),
             "data_interval_start": START,
             "data_interval_end": START + timedelta(hours=1),
         }
@@ -248,7 +234,7 @@ def test_create_task_that_failed_before_its_spec_reports_nothing() -> None:
         schema=TABLE_SCHEMA,
         **MODEL,
     )
-    ti = TaskInstance("create", {})
+    ti = FakeTaskInstance("create", run_id=RUN_ID)
     inputs, outputs, _ = extract(task, ti)
     assert (inputs, outputs) == ([], [])
 

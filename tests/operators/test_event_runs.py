@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.errors import (
     ArizeConfigError,
@@ -36,17 +37,6 @@ from airflow_provider_arize.sensors.table_run import ArizeTableRunSensor
 START = datetime(2026, 3, 1, 10, tzinfo=UTC)
 END = START + timedelta(hours=1)
 WINDOW_BOUNDS = {"window_start": "2026-03-01T10:00:00Z", "window_end": "2026-03-01T11:00:00Z"}
-
-
-class FakeTaskInstance:
-    """Stands in for Airflow's task instance: records what the operator pushes to XCom."""
-
-    def __init__(self) -> None:
-        self.xcom: dict[str, Any] = {}
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)  # XCom values must serialise
-        self.xcom[key] = value
 
 
 def context(start: datetime | None = START, end: datetime | None = END) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.errors import ArizeConfigError, ArizeRunFailedError, ArizeValidationError
 from airflow_provider_arize.local_services.sample_files import (
@@ -33,17 +34,6 @@ from airflow_provider_arize.sensors.file_ingestion import ArizeFileIngestionSens
 MODEL = {"model_name": "ctr", "model_type": "score_categorical", "environment": "production"}
 PREFIX = "ctr/production/prediction/"
 DAY = date(2026, 3, 1)
-
-
-class FakeTaskInstance:
-    """Stands in for Airflow's task instance: records what the operator pushes to XCom."""
-
-    def __init__(self) -> None:
-        self.xcom: dict[str, Any] = {}
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)
-        self.xcom[key] = value
 
 
 def context() -> dict[str, Any]:

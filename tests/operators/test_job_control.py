@@ -4,10 +4,10 @@ to the local emulator over HTTP. A global id that names its kind is read as that
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.errors import ArizeNotFoundError
 from airflow_provider_arize.api.models import (
@@ -30,7 +30,7 @@ SCHEMA = {"predictionId": "id", "predictionLabel": "pred", "timestamp": "ts"}
 
 def context() -> Any:
     """What the operators read of a task's context: a task instance that takes XCom pushes."""
-    return {"ti": SimpleNamespace(xcom_push=lambda key, value: None)}
+    return {"ti": FakeTaskInstance()}
 
 
 @pytest.fixture

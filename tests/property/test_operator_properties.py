@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from airflow.sdk.exceptions import TaskDeferred
+from fake_task_instance import FakeTaskInstance
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -69,11 +70,6 @@ def _model_types_of(schema: dict[str, str]) -> list[str]:
 MODEL_TYPES_OF_VALID_SCHEMA = _model_types_of(VALID_SCHEMA)
 
 
-class _TaskInstance:
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)  # XCom values must serialise
-
-
 class Arize:
     """The emulator, the ids of a table job, a file job and an event-based job in it, and its request
     counter."""
@@ -89,14 +85,14 @@ class Arize:
             task_id="seed", model_type="score_categorical", table_store="Snowflake", table_config=SNOWFLAKE,
             schema=VALID_SCHEMA, dry_run_first=False, **kwargs,
         )  # fmt: skip
-        return str(op.execute({"ti": _TaskInstance()})["id"])
+        return str(op.execute({"ti": FakeTaskInstance()})["id"])
 
     def create_file_job(self) -> str:
         op = ArizeCreateFileImportJobOperator(
             task_id="seed", model_name="props_files", model_type="score_categorical",
             location="s3://props-bucket/seed/", schema=VALID_FILE_SCHEMA, dry_run_first=False,
         )  # fmt: skip
-        return str(op.execute({"ti": _TaskInstance()})["id"])  # type: ignore[arg-type]
+        return str(op.execute({"ti": FakeTaskInstance()})["id"])  # type: ignore[arg-type]
 
     def job(self, kind: str) -> str:
         """The id of the seeded job of ``kind`` (``table`` or ``file``)."""
@@ -109,7 +105,7 @@ class Arize:
             task_id="seed", model_name="props_events", model_type="score_categorical", table_config=SNOWFLAKE,
             schema=VALID_SCHEMA, dry_run_first=False,
         )  # fmt: skip
-        return str(op.execute({"ti": _TaskInstance()})["id"])  # type: ignore[arg-type]
+        return str(op.execute({"ti": FakeTaskInstance()})["id"])  # type: ignore[arg-type]
 
     def requests(self) -> int:
         return int(self.server.admin.stats()["requests"]["total"])
@@ -218,7 +214,7 @@ def _outcome(
 
 
 def context() -> dict[str, Any]:
-    return {"ti": _TaskInstance()}
+    return {"ti": FakeTaskInstance()}
 
 
 def arguments(valid: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from airflow.sdk.exceptions import AirflowSensorTimeout, TaskDeferred
 from botocore.exceptions import ClientError
+from fake_task_instance import FakeTaskInstance
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -33,13 +34,6 @@ from .strategies import json_values, odd_numbers, odd_text, spoil
 
 BUCKET = "props-sensor"
 KEY = "preds/2026-03-01/part-0.parquet"
-
-
-class _TaskInstance:
-    map_index = -1
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)  # XCom values must serialise
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +89,7 @@ def test_new_files_sensor(sent: SentToS3, case: tuple[dict[str, Any], list[str]]
     task.timeout = min(task.timeout, 0.3)
     before = sent.count
     try:
-        files = task.execute({"ti": _TaskInstance(), "task_instance": _TaskInstance()})  # type: ignore[arg-type]
+        files = task.execute({"ti": FakeTaskInstance(), "task_instance": FakeTaskInstance()})  # type: ignore[arg-type]
     except ArizeConfigError as exc:
         assert exc.field in spoiled, exc
         assert sent.count == before, f"refused after {sent.count - before} S3 request(s): {exc}"

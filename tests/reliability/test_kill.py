@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.models import (
     ModelSchema,
@@ -113,13 +114,8 @@ def held_event_job(arize_conn_env: str, arize_emulator: Any, fake_snowflake: Any
     arize_emulator.admin.set_options(hold_queries=False)
 
 
-class _TaskInstance:
-    def xcom_push(self, key: str, value: Any) -> None:
-        pass
-
-
 def _context() -> dict[str, Any]:
-    return {"ti": _TaskInstance(), "task_instance": _TaskInstance()}
+    return {"ti": FakeTaskInstance(), "task_instance": FakeTaskInstance()}
 
 
 @pytest.mark.timeout(300)

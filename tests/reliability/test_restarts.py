@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.models import FileImportJobSpec, ModelSchema, ModelTarget
 from airflow_provider_arize.dag_testing import arize_connection_uri_env
@@ -291,7 +292,7 @@ def test_a_deferred_wait_rebuilt_from_its_stored_trigger_row_finishes_after_both
         poll_interval=0.2,
         deferrable=True,
     )
-    context = {"ti": _TaskInstance()}
+    context = {"ti": FakeTaskInstance()}
     with pytest.raises(TaskDeferred) as deferred:
         op.execute(context)  # type: ignore[arg-type]
     trigger = deferred.value.trigger
@@ -317,8 +318,3 @@ def test_a_deferred_wait_rebuilt_from_its_stored_trigger_row_finishes_after_both
     result = getattr(op, deferred.value.method_name)(context, event, **(deferred.value.kwargs or {}))
     assert result["records_processed_count"] == ROWS_IN_WINDOW and result["triggered"] is True
     assert [q["status"] for q in window_queries(emulator, table_job)] == ["succeeded"]
-
-
-class _TaskInstance:
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)

@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from airflow.sdk import PokeReturnValue
 from airflow.sdk.exceptions import AirflowRescheduleException, AirflowSensorTimeout, TaskDeferred
+from fake_task_instance import FakeTaskInstance
 
 from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError, ArizeResponseError
 from airflow_provider_arize.s3.detection import MAX_STATE_BYTES, ArizeS3StateError
@@ -39,26 +40,6 @@ from airflow_provider_arize.sensors.s3_new_files import ArizeS3NewFilesSensor
 from airflow_provider_arize.triggers.s3_new_files import ArizeS3NewFilesTrigger
 
 PREFIX = "ctr/production/prediction/"
-
-
-class FakeTaskInstance:
-    """Stands in for Airflow's task instance: records XCom pushes; ``fail_push`` makes the first push
-    raise, as a task that dies before finishing."""
-
-    map_index = -1
-
-    def __init__(self, fail_push: bool = False) -> None:
-        self.xcom: dict[str, Any] = {}
-        self.fail_push = fail_push
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        json.dumps(value)  # XCom values must serialise
-        if self.fail_push:
-            raise RuntimeError("worker lost before the task finished")
-        self.xcom[key] = value
-
-    def get_first_reschedule_date(self, context: Any) -> None:
-        return None
 
 
 def context(ti: FakeTaskInstance | None = None) -> dict[str, Any]:
@@ -302,7 +283,8 @@ def test_deferrable_defers_then_the_rebuilt_trigger_reports_the_new_file(
 
     async def scenario() -> list[dict[str, Any]]:
         waiting = asyncio.ensure_future(events(rebuilt(deferred.trigger)))
-        await real_sleep(1.5)
+        while not sleeps:  # the trigger has listed (nothing new) and sleeps: on a loaded machine, later
+            await real_sleep(0.05)
         await asyncio.to_thread(put, s3, bucket, "new/arrived.csv")
         return await waiting
 
