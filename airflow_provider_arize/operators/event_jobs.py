@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
@@ -35,6 +34,7 @@ from airflow_provider_arize.operators.base import (
     default_deferrable,
     resolve_window,
 )
+from airflow_provider_arize.wait_engine import Wait, defer_timeout, wait_sync
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -153,7 +153,8 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
         self._waiting_for: str | None = None  # what on_kill names: set once the window is triggered
-        self._last_seen: str | None = None
+        self._last_seen: str | None = None  # the first poll's; then the wait's (on_kill reports it)
+        self._wait: Wait | None = None
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
@@ -195,7 +196,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         if outcome.state == "waiting" and self.deferrable:
             self._defer(context, job.id, window, deadline, poll_interval, result.triggered)
         if outcome.state == "waiting":
-            outcome = self._poll(job.id, window, deadline, poll_interval)
+            outcome = self._poll(job.id, window, deadline, poll_interval, outcome.message)
         return self.update_model_assets(context, _finish(outcome, job.id, window, result.triggered, self.log))
 
     def _defer(
@@ -226,36 +227,18 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
             method_name="execute_complete",
             kwargs={"triggered": triggered, "job_url": self.job_url_of(context["ti"])},
             # a backstop only: the trigger ends itself at the deadline with a clear message
-            timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * poll_interval + 60),
+            timeout=defer_timeout(deadline, poll_interval),
         )
 
     def _poll(
-        self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float
+        self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float, first_seen: str
     ) -> TableRunOutcome:
-        from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
-        from airflow_provider_arize.waits import ErrorBudget, is_transient
-
-        budget = ErrorBudget(int(self.max_consecutive_errors))
-        while True:
-            remaining = deadline - time.time()
-            if remaining <= 0:
-                raise ArizeWaitTimeoutError(
-                    f"timed out waiting for Arize to run window {window} of table import job {job_id}; "
-                    "the run was not cancelled and may still finish"
-                )
-            time.sleep(min(poll_interval, remaining))
-            try:
-                outcome = self.hook.check_table_run(job_id, window)
-            except ArizeError as exc:
-                if not is_transient(exc) or budget.spend():
-                    raise
-                self.log.warning("Transient error polling Arize (%s); will poll again", exc)
-                continue
-            budget.reset()
-            self._last_seen = outcome.message
-            if outcome.state != "waiting":
-                return outcome
-            self.log.info("%s", outcome.message)
+        subject = f"window {window} of table import job {job_id}"
+        self._wait = Wait(
+            subject, deadline, poll_interval, int(self.max_consecutive_errors), self.log, poll_first=False
+        )
+        self._wait.last_seen = first_seen
+        return wait_sync(self._wait, lambda: self.hook.check_table_run(job_id, window))
 
     def execute_complete(
         self,
@@ -291,7 +274,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
             killed_wait_note(
                 self._waiting_for,
                 KILLED_TABLE_RUN,
-                self._last_seen,
+                self._wait.last_seen if self._wait else self._last_seen,
                 "a retry of this task waits on that query instead of triggering the window again",
             ),
         )

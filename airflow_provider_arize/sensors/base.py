@@ -15,9 +15,9 @@ returns, and which trigger waits in its place when deferred. Operational contrac
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
@@ -30,6 +30,7 @@ from airflow_provider_arize.task_helpers import (
     default_deferrable,
     fail_fast_retry_policy,
 )
+from airflow_provider_arize.wait_engine import Wait, defer_timeout
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -69,8 +70,7 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         self.arize_conn_id = arize_conn_id
         self.max_consecutive_errors = max_consecutive_errors
         self.deferrable = default_deferrable(deferrable)
-        self._errors = 0
-        self._last_seen: str | None = None
+        self._wait: Wait | None = None  # this process's pokes: their error budget and last state
 
     def waiting_for(self) -> str:
         """What the sensor waits for, in words (rendered fields only: ``on_kill`` has no context)."""
@@ -100,24 +100,17 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
             self.publish_job(context, job)
 
     def poke(self, context: Context) -> bool | PokeReturnValue:
-        from airflow_provider_arize.api.errors import ArizeError, ArizeRunFailedError
-        from airflow_provider_arize.waits import is_transient
+        from airflow_provider_arize.api.errors import ArizeRunFailedError
 
-        try:
-            outcome = self.check(context)
-        except ArizeError as exc:
-            self._errors += 1
-            if not is_transient(exc) or self._errors > int(self.max_consecutive_errors):
-                raise
-            self.log.warning("Transient error polling Arize (%s); will poke again", exc)
+        if self._wait is None:  # Airflow's sensor loop keeps the time; the wait keeps the error budget
+            interval, errors = float(self.poke_interval), int(self.max_consecutive_errors)
+            self._wait = Wait(self.waiting_for(), math.inf, interval, errors, self.log)
+        outcome = self._wait.poked(lambda: self.check(context))
+        if outcome is None:
             return False
-        self._errors = 0
-        self._last_seen = outcome.message
         if outcome.state == "failed":
             raise ArizeRunFailedError(outcome.message)
         self.log.info("%s", outcome.message)
-        if outcome.state == "waiting":
-            return False
         return PokeReturnValue(True, self.update_model_assets(context, self.result(context, outcome)))
 
     def execute(self, context: Context) -> Any:
@@ -126,13 +119,14 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         first = self.poke(context)
         if isinstance(first, PokeReturnValue):
             return first.xcom_value
-        interval, timeout = float(self.poke_interval), float(self.timeout)  # checked at parse time
+        interval = float(self.poke_interval)
+        deadline = time.time() + float(self.timeout)  # both checked at parse time
         self.defer(
-            trigger=self.make_trigger(context, time.time() + timeout, interval),
+            trigger=self.make_trigger(context, deadline, interval),
             method_name="execute_complete",
             kwargs={"job_url": self.job_url_of(context["ti"])},
             # a backstop only: the trigger ends itself at the deadline with a clear message
-            timeout=timedelta(seconds=timeout + 2 * interval + 60),
+            timeout=defer_timeout(deadline, interval),
         )
 
     def execute_complete(
@@ -151,7 +145,8 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         from airflow_provider_arize.waits import killed_wait_note
 
         retry = "a retry of this task waits again, from what Arize reports then"
-        self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, self._last_seen, retry))
+        last_seen = self._wait.last_seen if self._wait else None
+        self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, last_seen, retry))
 
 
 def checked_wait_arguments(

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
@@ -57,6 +56,7 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.task_helpers import default_deferrable, fail_fast_retry_policy
+from airflow_provider_arize.wait_engine import defer_timeout
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -408,7 +408,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
                 keys_sort_by_arrival=bool(self.keys_sort_by_arrival),
             ),
             method_name="execute_complete",
-            timeout=timedelta(seconds=max(deadline - time.time(), 0) + 2 * interval + 60),
+            timeout=defer_timeout(deadline, interval),
         )
 
     def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> Any:

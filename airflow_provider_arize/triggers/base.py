@@ -22,15 +22,13 @@ Operational contract:
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
-from airflow_provider_arize.waits import ErrorBudget, is_transient
+from airflow_provider_arize.wait_engine import Wait, wait_async
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
@@ -149,29 +147,13 @@ class ArizeWaitTrigger(BaseTrigger):
             return await self._loop(lambda: self.poll(client))
 
     async def _loop(self, poll_once: Callable[[], Awaitable[Outcome]]) -> TriggerEvent:
-        from airflow_provider_arize.api.errors import ArizeError
+        from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
 
-        budget = ErrorBudget(self.max_consecutive_errors)
-        while True:
-            try:
-                outcome = await poll_once()
-            except ArizeError as exc:
-                if not is_transient(exc) or budget.spend():
-                    return self.event(
-                        "error",
-                        f"polling {self.subject} failed ({budget.consecutive} consecutive errors): {exc}",
-                    )
-                self.log.warning("transient error polling Arize (%s); will poll again", exc)
-            else:
-                budget.reset()
-                if outcome.state != "waiting":
-                    return self.event(outcome.state, outcome.message, outcome.details())
-                self.log.info("%s", outcome.message)
-            remaining = self.deadline - time.time()
-            if remaining <= 0:
-                return self.event(
-                    "timeout",
-                    f"timed out waiting for {self.subject}; nothing was cancelled in Arize, "
-                    "the work may still finish",
-                )
-            await asyncio.sleep(min(self.poll_interval, remaining))
+        wait = Wait(self.subject, self.deadline, self.poll_interval, self.max_consecutive_errors, self.log)
+        try:
+            outcome = await wait_async(wait, poll_once)
+        except ArizeWaitTimeoutError as exc:
+            return self.event("timeout", str(exc))
+        except ArizeError as exc:
+            return self.event("error", wait.gave_up(exc))
+        return self.event(outcome.state, outcome.message, outcome.details())
