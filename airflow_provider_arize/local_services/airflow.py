@@ -83,6 +83,7 @@ class LiveAirflow:
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(self.port),
             "AIRFLOW__API__BASE_URL": self.url,
+            "AIRFLOW__API__MAXIMUM_PAGE_LIMIT": "1000",  # runs() and task_instances() ask for up to 1000
             "AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE": str(self._deferrable),
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",  # DAG files written after the start
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
