@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from airflow_provider_arize.api.constants import MAX_FILE_BYTES
+from airflow_provider_arize.local_services.asgi_thread import bind_socket
 
 from .app import create_app
 from .config import (
@@ -45,7 +46,7 @@ from .file_workers import FileWorker
 from .ids import to_global_id
 from .profiles import PROFILES, profile_names
 from .ratelimit import RateLimitConfig
-from .server import base_url, bind_socket, make_server
+from .server import base_url, make_server
 from .workers import TableWorker
 
 

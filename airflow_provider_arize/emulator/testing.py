@@ -35,13 +35,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
+
+from airflow_provider_arize.local_services.asgi_thread import UVICORN_LOGGING, ThreadedASGIServer
 
 from .admin import ADMIN_TOKEN_HEADER
 from .app import create_app
@@ -52,7 +53,6 @@ from .file_workers import FileWorker
 from .ids import to_global_id
 from .profiles import get_profile
 from .ratelimit import RateLimitConfig
-from .server import base_url, bind_socket, make_server
 from .workers import TableWorker
 
 __all__ = ["EmulatorAdmin", "EmulatorProcess", "EmulatorServer"]
@@ -228,7 +228,7 @@ class EmulatorServer(_Endpoint):
         self.profile = get_profile(self.config.profile)
         self.api_key = api_key
         self._clock = clock
-        self._thread: threading.Thread | None = None
+        self._serving: ThreadedASGIServer | None = None
         self.workers: TableWorker | None = None
         self.file_workers: FileWorker | None = None
 
@@ -236,14 +236,11 @@ class EmulatorServer(_Endpoint):
         self.state = create_state(self.config, self._clock)
         assert self.state.default_space_id is not None
         self.space_id = to_global_id("Space", self.state.default_space_id)
-        sock = bind_socket("127.0.0.1", 0)
-        self._set_url(base_url(sock), self.config.admin_token)
-        self._server = make_server(create_app(self.state))
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="arize-emulator", daemon=True
-        )
-        self._thread.start()
-        _wait_healthy(self.url, lambda: self._thread is not None and self._thread.is_alive())
+        self._serving = ThreadedASGIServer(
+            create_app(self.state), name="arize-emulator", force_exit=False, log_config=UVICORN_LOGGING
+        ).start()
+        self._set_url(self._serving.url, self.config.admin_token)
+        _wait_healthy(self.url, self._serving.alive)
         if self.config.run_workers:
             self.workers = TableWorker(self.state, self.config.worker_interval_seconds)
             self.workers.start()
@@ -253,7 +250,7 @@ class EmulatorServer(_Endpoint):
 
     def stop(self) -> None:
         """Stop the workers, stop serving and close the store."""
-        if self._thread is None:
+        if self._serving is None:
             return
         if self.workers is not None:
             self.workers.stop()
@@ -261,9 +258,8 @@ class EmulatorServer(_Endpoint):
         if self.file_workers is not None:
             self.file_workers.stop()
             self.file_workers = None
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._thread = None
+        self._serving.stop()
+        self._serving = None
         self.admin.close()
         self.state.store.close()
 

@@ -7,6 +7,8 @@
 * :class:`~airflow_provider_arize.local_services.airflow.LiveAirflow`: a real local Airflow
   (``airflow standalone``) driven through its REST API.
 * :mod:`~airflow_provider_arize.local_services.tls`: throw-away, ``127.0.0.1``-only TLS material.
+* :mod:`~airflow_provider_arize.local_services.asgi_thread`: an ASGI app served by uvicorn in a daemon thread
+  on ``127.0.0.1`` (HTTP or HTTPS).
 * :mod:`~airflow_provider_arize.local_services.pytest_plugin`: pytest fixtures.
 
 Importing this package is cheap: fakesnow, moto, uvicorn and cryptography load only when a server starts.

@@ -1,14 +1,20 @@
-"""Serve an ASGI app over HTTPS on a free ``127.0.0.1`` port, with uvicorn in a daemon thread.
+"""Serve an ASGI app on ``127.0.0.1`` with uvicorn in a daemon thread, over HTTP or (given a
+:class:`~.tls.LocalTLS`) HTTPS.
 
-What the local Snowflake (:mod:`.snowflake`) and the TLS tests of the Arize hook share. Contract:
+The one helper behind the in-process emulator
+(:class:`~airflow_provider_arize.emulator.testing.EmulatorServer`), the local Snowflake (:mod:`.snowflake`)
+and the tests' own servers. Contract:
 
-* :meth:`ThreadedTLSServer.start` binds a free port first (so :attr:`~ThreadedTLSServer.port` is known),
-  serves ``app`` with the certificate of a :class:`~.tls.LocalTLS` and returns once uvicorn reports it is
-  serving; a server that dies or does not start within ``startup_timeout`` raises ``RuntimeError``.
+* :meth:`ThreadedASGIServer.start` binds the port first (a free one unless ``port`` is given, so
+  :attr:`~ThreadedASGIServer.port` is known before serving), serves ``app`` and returns once uvicorn reports
+  it is serving; a server that dies or does not start within ``startup_timeout`` raises ``RuntimeError``.
   Nothing is retried.
-* :meth:`~ThreadedTLSServer.stop` asks uvicorn to exit at once (``force_exit``: clients pool idle
-  keep-alive TLS connections that never answer a graceful close) and joins the thread. Idempotent.
-* uvicorn leaves the process's logging configuration alone (``log_config=None``); no access log.
+* :meth:`~ThreadedASGIServer.stop` asks uvicorn to exit and joins the thread. Idempotent. By default at
+  once (``force_exit``: clients pool idle keep-alive TLS connections that never answer a graceful close);
+  with ``force_exit=False`` requests in flight get ``graceful_shutdown`` seconds to finish.
+* By default uvicorn leaves the process's logging configuration alone (``log_config=None``;
+  :data:`UVICORN_LOGGING` asks for uvicorn's own) and writes no access log. No lifespan events.
+* uvicorn (the ``emulator`` extra) is imported when a server is built, not with this module.
 """
 
 from __future__ import annotations
@@ -16,61 +22,95 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from airflow_provider_arize.local_services.tls import LocalTLS
+if TYPE_CHECKING:
+    import uvicorn
+
+    from airflow_provider_arize.local_services.tls import LocalTLS
 
 HOST = "127.0.0.1"
+#: ``log_config`` value for uvicorn's own logging configuration (handlers on its loggers).
+UVICORN_LOGGING = "uvicorn"
 
 
-class ThreadedTLSServer:
-    """``app`` over HTTPS at :attr:`url` while started (a context manager too)."""
+def uvicorn_server(
+    app: Any,
+    *,
+    log_level: str = "warning",
+    access_log: bool = False,
+    log_config: dict[str, Any] | str | None = None,
+    tls: LocalTLS | None = None,
+    http: str = "auto",
+    graceful_shutdown: int | None = 2,
+) -> uvicorn.Server:
+    """A uvicorn server for ``app``, not yet running; run it with ``server.run(sockets=[sock])``.
+
+    uvicorn's access log shows method, path and status only, never headers, so no key is logged.
+    """
+    import uvicorn
+
+    options: dict[str, Any] = {}
+    if log_config != UVICORN_LOGGING:
+        options["log_config"] = log_config
+    if tls is not None:
+        options.update(ssl_certfile=str(tls.server_cert), ssl_keyfile=str(tls.server_key))
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="off",
+        http=http,
+        timeout_graceful_shutdown=graceful_shutdown,
+        **options,
+    )
+    return uvicorn.Server(config)
+
+
+class ThreadedASGIServer:
+    """``app`` at :attr:`url` while started (a context manager too). Keyword arguments beyond the contract
+    above go to :func:`uvicorn_server`."""
 
     def __init__(
         self,
         app: Any,
-        tls: LocalTLS,
         *,
         name: str,
-        log_level: str = "warning",
+        port: int = 0,
+        tls: LocalTLS | None = None,
+        force_exit: bool = True,
         startup_timeout: float = 10.0,
+        **server_options: Any,
     ) -> None:
         self.app = app
-        self.tls = tls
         self.name = name
-        self.log_level = log_level
+        self.port = port
+        self.tls = tls
+        self.force_exit = force_exit
         self.startup_timeout = startup_timeout
-        self.port = 0
+        self.server_options = server_options
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"https://{HOST}:{self.port}"
+        return f"{'https' if self.tls is not None else 'http'}://{HOST}:{self.port}"
 
     @property
     def running(self) -> bool:
         return self._thread is not None
 
+    def alive(self) -> bool:
+        """Whether the serving thread is still running."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> Self:
         """Bind, serve and wait until uvicorn is listening."""
         if self._thread is not None:
             return self
-        import uvicorn
-
-        sock = bind_free_port()
+        self._server = uvicorn_server(self.app, tls=self.tls, **self.server_options)
+        sock = bind_socket(HOST, self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            log_level=self.log_level,
-            log_config=None,  # leave the process's logging configuration alone
-            access_log=False,
-            lifespan="off",
-            ssl_certfile=str(self.tls.server_cert),
-            ssl_keyfile=str(self.tls.server_key),
-            timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name=self.name, daemon=True
         )
@@ -85,7 +125,7 @@ class ThreadedTLSServer:
     def _wait_started(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while not self._server.started:
-            if self._thread is None or not self._thread.is_alive():
+            if not self.alive():
                 raise RuntimeError(f"{self.name} exited during start-up (see the uvicorn log)")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name} did not start within {self.startup_timeout} s")
@@ -95,7 +135,7 @@ class ThreadedTLSServer:
         """Stop serving and join the thread."""
         if self._server is not None:
             self._server.should_exit = True
-            self._server.force_exit = True
+            self._server.force_exit = self.force_exit
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None
@@ -107,11 +147,12 @@ class ThreadedTLSServer:
         self.stop()
 
 
-def bind_free_port() -> socket.socket:
-    """A listening, non-blocking socket on a free ``127.0.0.1`` port (so the port is known up front)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def bind_socket(host: str = HOST, port: int = 0) -> socket.socket:
+    """A listening, non-blocking socket on ``host:port`` (``port=0`` picks a free one, so the port is known
+    up front), with ``SO_REUSEADDR``."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
+    sock.bind((host, port))
     sock.listen(128)
     sock.setblocking(False)
     return sock

@@ -16,7 +16,7 @@ Contract:
 
 * :meth:`FakeSnowflakeServer.start` generates TLS material (:mod:`.tls`) into a private temporary
   directory, binds a free ``127.0.0.1`` port, serves ``fakesnow.server.app`` under uvicorn in a daemon
-  thread (:mod:`.tls_server`) and returns once uvicorn reports it is serving: about 0.2 s, plus a few
+  thread (:mod:`.asgi_thread`) and returns once uvicorn reports it is serving: about 0.2 s, plus a few
   seconds the first time in a process to import fakesnow (it imports the Snowflake connector and
   pandas, which the ``SnowflakeHook`` needs anyway).
   :meth:`~FakeSnowflakeServer.stop` asks uvicorn to exit, joins the thread and deletes the directory.
@@ -45,8 +45,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from airflow_provider_arize.local_services.asgi_thread import HOST, ThreadedASGIServer
 from airflow_provider_arize.local_services.tls import LocalTLS, make_local_tls, trusting
-from airflow_provider_arize.local_services.tls_server import HOST, ThreadedTLSServer
 
 __all__ = ["FakeSnowflakeServer"]
 
@@ -74,7 +74,7 @@ class FakeSnowflakeServer:
         self.port = 0
         self._dir: Path | None = None
         self._tls: LocalTLS | None = None
-        self._serving: ThreadedTLSServer | None = None
+        self._serving: ThreadedASGIServer | None = None
         self._fakesnow_log_level: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -93,9 +93,9 @@ class FakeSnowflakeServer:
             fs_logger = logging.getLogger("fakesnow.server")
             self._fakesnow_log_level = fs_logger.level
             fs_logger.setLevel(logging.WARNING)
-            serving = ThreadedTLSServer(
+            serving = ThreadedASGIServer(
                 fakesnow_app,
-                self._tls,
+                tls=self._tls,
                 name="fake Snowflake server",
                 log_level=self.log_level,
                 startup_timeout=self.startup_timeout,

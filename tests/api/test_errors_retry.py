@@ -13,7 +13,6 @@ import logging
 import random
 import socket
 import threading
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.applications import Starlette
@@ -60,6 +58,7 @@ from airflow_provider_arize.api.transport import (
     GraphQLTransport,
     TransportConfig,
 )
+from airflow_provider_arize.local_services.asgi_thread import ThreadedASGIServer
 
 API_KEY = "ak-TOPSECRET-0123456789abcdef"
 SECRET_VARIABLE = "dapi-VARIABLE-SECRET-TOKEN"
@@ -153,28 +152,16 @@ class ScriptedServer:
 @pytest.fixture(scope="module")
 def server() -> Iterator[ScriptedServer]:
     scripted = ScriptedServer()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    scripted.port = sock.getsockname()[1]
-    config = uvicorn.Config(
+    with ThreadedASGIServer(
         scripted.app,
+        name="scripted server",
+        force_exit=False,
         http="h11",
-        lifespan="off",
-        log_config=None,
         log_level="critical",
-        timeout_graceful_shutdown=1,
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield scripted
-    uv.should_exit = True
-    thread.join(5)
-    sock.close()
+        graceful_shutdown=1,
+    ) as serving:
+        scripted.port = serving.port
+        yield scripted
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,9 +16,9 @@ from typing import Any, TypeVar
 
 import pytest
 import snowflake.connector
-import uvicorn
 
 from airflow_provider_arize.emulator.testing import EmulatorServer
+from airflow_provider_arize.local_services.asgi_thread import UVICORN_LOGGING, ThreadedASGIServer
 
 from .conftest import Api, make_api
 
@@ -73,28 +71,21 @@ def snow() -> Iterator[dict[str, Any]]:
     logger = logging.getLogger("fakesnow.server")
     level = logger.level
     logger.setLevel(logging.WARNING)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(module.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="fakesnow", daemon=True)
-    thread.start()
     try:
-        wait_for(lambda: server.started or not thread.is_alive(), "fakesnow to start")
-        assert server.started, "fakesnow did not start"
-        yield {
-            "user": "fake",
-            "password": "snow",
-            "account": "fakesnow",
-            "host": "127.0.0.1",
-            "port": port,
-            "protocol": "http",
-            "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
-            "network_timeout": 5,
-        }
+        with ThreadedASGIServer(
+            module.app, name="fakesnow", force_exit=False, graceful_shutdown=None, log_config=UVICORN_LOGGING
+        ) as serving:
+            yield {
+                "user": "fake",
+                "password": "snow",
+                "account": "fakesnow",
+                "host": "127.0.0.1",
+                "port": serving.port,
+                "protocol": "http",
+                "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
+                "network_timeout": 5,
+            }
     finally:
-        server.should_exit = True
-        thread.join(10)
         logger.setLevel(level)
 
 

@@ -30,14 +30,14 @@ def tls_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_TLSEmula
     from airflow_provider_arize.emulator.app import create_app
     from airflow_provider_arize.emulator.config import EmulatorConfig, create_state
     from airflow_provider_arize.emulator.ids import to_global_id
+    from airflow_provider_arize.local_services.asgi_thread import ThreadedASGIServer
     from airflow_provider_arize.local_services.tls import make_local_tls
-    from airflow_provider_arize.local_services.tls_server import ThreadedTLSServer
 
     tls = make_local_tls(tmp_path_factory.mktemp("tls"))
     state = create_state(EmulatorConfig(api_key=API_KEY, run_workers=False), None)
     assert state.default_space_id is not None
     try:
-        with ThreadedTLSServer(create_app(state), tls, name="TLS emulator") as server:
+        with ThreadedASGIServer(create_app(state), tls=tls, name="TLS emulator") as server:
             yield _TLSEmulator(server.url, to_global_id("Space", state.default_space_id), tls.ca_cert)
     finally:
         state.store.close()
