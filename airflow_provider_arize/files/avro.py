@@ -228,9 +228,19 @@ def avro_column_type(schema: Any, names: dict[str, Any] | None = None) -> Column
     to the one type of that short name if there is only one. A record that refers to itself (a linked
     list, a tree) is a struct whose recursive field is a ``struct<>`` with no fields. A logical type on
     a type it does not annotate (``date`` on a string), or an invalid decimal, is ignored: the column
-    has the underlying type, as Avro readers read it.
+    has the underlying type, as Avro readers read it. Each named type is mapped once, and a reference
+    to it again gets that mapping: a few KiB of schema whose types each refer twice to the one before
+    would otherwise expand to billions of types.
     """
-    return _column_type(schema, {} if names is None else names, "", frozenset())
+    return _column_type(schema, _Named({} if names is None else names), "", frozenset())
+
+
+class _Named:
+    """The named types defined so far (by full name), and the column type of each reference mapped."""
+
+    def __init__(self, names: dict[str, Any]) -> None:
+        self.names = names
+        self.mapped: dict[str, ColumnType] = {}
 
 
 def _source(schema: Any) -> str:
@@ -276,7 +286,7 @@ def _logical_applies(logical: str, kind: Any, schema: dict[str, Any]) -> bool:
     return True
 
 
-def _column_type(schema: Any, names: dict[str, Any], namespace: str, expanding: frozenset[str]) -> ColumnType:
+def _column_type(schema: Any, named: _Named, namespace: str, expanding: frozenset[str]) -> ColumnType:
     """``schema`` inside ``namespace``; ``expanding``: the records being expanded (a reference back to one
     of them is recursive)."""
     source = _source(schema)
@@ -285,7 +295,7 @@ def _column_type(schema: Any, names: dict[str, Any], namespace: str, expanding: 
         if not branches:
             return ColumnType(NULL, source=source)
         # every branch is walked, so that the named types a union defines are known to later fields
-        types = [_column_type(b, names, namespace, expanding) for b in branches]
+        types = [_column_type(b, named, namespace, expanding) for b in branches]
         if len(types) == 1:
             inner = types[0]
             return ColumnType(inner.kind, inner.item, inner.key, inner.fields, source)
@@ -293,21 +303,23 @@ def _column_type(schema: Any, names: dict[str, Any], namespace: str, expanding: 
     if isinstance(schema, str):
         if schema in _PRIMITIVES:
             return ColumnType(_PRIMITIVES[schema], source=schema)
-        full = _resolve(schema, names, namespace)
+        full = _resolve(schema, named.names, namespace)
         if full is None:
             raise FileValidationError(f"Avro schema refers to an undefined type {schema!r}")
         if full in expanding:
             return ColumnType(STRUCT, source=f"{full} (recursive)")
-        return _column_type(names[full], names, full.rpartition(".")[0], expanding)
+        if full not in named.mapped:
+            named.mapped[full] = _column_type(named.names[full], named, full.rpartition(".")[0], expanding)
+        return named.mapped[full]
     if not isinstance(schema, dict):
         raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
     kind = schema.get("type")
     logical = schema.get("logicalType")
     if isinstance(kind, dict | list):
-        return _column_type(kind, names, namespace, expanding)
+        return _column_type(kind, named, namespace, expanding)
     if kind in ("record", "enum", "fixed") and isinstance(schema.get("name"), str):
         full = _full_name(schema, namespace)
-        names[full] = schema
+        named.names[full] = schema
         namespace = full.rpartition(".")[0]
         if kind == "record":
             expanding = expanding | {full}
@@ -320,23 +332,23 @@ def _column_type(schema: Any, names: dict[str, Any], namespace: str, expanding: 
         return ColumnType(
             STRUCT,
             fields=tuple(
-                (str(f.get("name")), _column_type(f.get("type"), names, namespace, expanding)) for f in fields
+                (str(f.get("name")), _column_type(f.get("type"), named, namespace, expanding)) for f in fields
             ),
             source=source,
         )
     if kind == "array":
         return ColumnType(
-            LIST, item=_column_type(schema.get("items"), names, namespace, expanding), source=source
+            LIST, item=_column_type(schema.get("items"), named, namespace, expanding), source=source
         )
     if kind == "map":
-        values = _column_type(schema.get("values"), names, namespace, expanding)
+        values = _column_type(schema.get("values"), named, namespace, expanding)
         return ColumnType(MAP, item=values, key=ColumnType(STRING), source=source)
     if kind == "enum":
         return ColumnType(STRING, source=source)
     if kind == "fixed":
         return ColumnType(BINARY, source=source)
     if isinstance(kind, str):
-        return _column_type(kind, names, namespace, expanding)
+        return _column_type(kind, named, namespace, expanding)
     raise FileValidationError(f"Avro schema has an invalid type {schema!r}")
 
 

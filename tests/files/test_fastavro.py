@@ -371,6 +371,29 @@ def test_a_recursive_record_is_read_without_expanding_it_forever() -> None:
         assert report.problems[0].reason.startswith("is struct<>, Arize needs"), report.describe()
 
 
+@pytest.mark.timeout(30)
+def test_types_that_refer_twice_to_the_one_before_are_mapped_once() -> None:
+    """60 records, each with two fields of the one before: 2**60 nested structs if every reference were
+    expanded again (a 6 KiB header)."""
+    fields: list[dict[str, Any]] = [{"name": "t0", "type": {"type": "record", "name": "T0", "fields": [
+        {"name": "v", "type": "int"}]}}]  # fmt: skip
+    for d in range(1, 60):
+        pair = [{"name": "a", "type": f"T{d - 1}"}, {"name": "b", "type": ["null", f"T{d - 1}"]}]
+        fields.append({"name": f"t{d}", "type": {"type": "record", "name": f"T{d}", "fields": pair}})
+    schema = {"type": "record", "name": "Top", "fields": [*fields, {"name": "id", "type": "string"}]}
+    data = fastavro_file(schema, [])
+    layout = cross_check(data)
+    column = layout.columns["t59"]
+    for _ in range(59):  # down the "a" fields to T0 (``str()`` or ``repr()`` would go through 2**59 of them)
+        (a_name, a_type), (b_name, b_type) = column.fields
+        shared = b_type.fields is a_type.fields  # the one mapping of the type, twice ("b" is nullable)
+        assert (a_name, b_name, a_type.kind, b_type.kind, shared) == ("a", "b", "struct", "struct", True)
+        column = a_type
+    assert str(column) == "struct<v: integer>"
+    report = validate_file(BytesReader(data, "x.avro"), {"predictionId": "id"})
+    assert report.ok and report.row_count == 0, report.describe()
+
+
 def test_a_logical_type_on_a_type_it_does_not_annotate_is_ignored_as_fastavro_ignores_it() -> None:
     schema = {"type": "record", "name": "R", "fields": [
         {"name": "ts", "type": {"type": "string", "logicalType": "timestamp-millis"}},
