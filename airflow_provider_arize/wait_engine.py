@@ -35,14 +35,15 @@ D = TypeVar("D", bound=Decision)
 @dataclass
 class Wait:
     """One wait's progress. ``subject`` names what is awaited in messages; ``deadline`` is epoch seconds
-    (a rebuilt trigger keeps the original); ``poll_first`` is false when the caller has just polled."""
+    (a rebuilt trigger keeps the original); ``polled_at`` (epoch seconds) is when the task last polled
+    before this wait began: the first poll comes ``poll_interval`` after it, not at once."""
 
     subject: str
     deadline: float
     poll_interval: float
     max_consecutive_errors: int
     log: Any  #: the task's or trigger's logger
-    poll_first: bool = True
+    polled_at: float | None = None
     #: The message of the last poll that answered (what a kill reports).
     last_seen: str | None = None
     budget: ErrorBudget = field(init=False)
@@ -60,6 +61,13 @@ class Wait:
                 "finish"
             )
         return min(self.poll_interval, remaining)
+
+    def first_pause(self) -> float:
+        """Seconds to sleep before the first poll: none, or what is left of the interval since
+        ``polled_at`` (``ArizeWaitTimeoutError`` if the deadline has passed meanwhile)."""
+        if self.polled_at is None:
+            return 0.0
+        return min(max(self.polled_at + self.poll_interval - time.time(), 0.0), self.pause())
 
     def decided(self, decision: D) -> D | None:
         """A poll answered: the decision when the wait is over, ``None`` while it goes on."""
@@ -93,8 +101,8 @@ def wait_sync(wait: Wait, poll: Callable[[], D], sleep: Callable[[float], object
     """Poll (sleeping ``poll_interval`` between polls) until a decision; raises ``ArizeWaitTimeoutError``
     at the deadline and the poll's error once the budget is spent."""
     sleep = sleep or time.sleep
-    if not wait.poll_first:
-        sleep(wait.pause())
+    if first := wait.first_pause():
+        sleep(first)
     while (decision := wait.poked(poll)) is None:
         sleep(wait.pause())
     return decision
@@ -107,8 +115,8 @@ async def wait_async(
 ) -> D:
     """:func:`wait_sync` on the event loop."""
     sleep = sleep or asyncio.sleep
-    if not wait.poll_first:
-        await sleep(wait.pause())
+    if first := wait.first_pause():
+        await sleep(first)
     while True:
         try:
             if (decision := wait.decided(await poll())) is not None:

@@ -223,6 +223,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
                 deadline=deadline,
                 poll_interval=poll_interval,
                 max_consecutive_errors=int(self.max_consecutive_errors),
+                polled_at=time.time(),  # execute has just polled
             ),
             method_name="execute_complete",
             kwargs={"triggered": triggered, "job_url": self.job_url_of(context["ti"])},
@@ -234,9 +235,9 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         self, job_id: str, window: QueryWindow, deadline: float, poll_interval: float, first_seen: str
     ) -> TableRunOutcome:
         subject = f"window {window} of table import job {job_id}"
-        self._wait = Wait(
-            subject, deadline, poll_interval, int(self.max_consecutive_errors), self.log, poll_first=False
-        )
+        errors = int(self.max_consecutive_errors)
+        # execute has just polled: the next poll comes one interval later
+        self._wait = Wait(subject, deadline, poll_interval, errors, self.log, polled_at=time.time())
         self._wait.last_seen = first_seen
         return wait_sync(self._wait, lambda: self.hook.check_table_run(job_id, window))
 

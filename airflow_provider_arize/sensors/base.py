@@ -34,10 +34,9 @@ from airflow_provider_arize.wait_engine import Wait, defer_timeout
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-    from airflow.triggers.base import BaseTrigger
 
     from airflow_provider_arize.api.models import ImportJob
-    from airflow_provider_arize.triggers.base import Outcome
+    from airflow_provider_arize.triggers.base import ArizeWaitTrigger, Outcome
 
 
 class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
@@ -85,7 +84,7 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         """The task's return value after a successful poke."""
         raise NotImplementedError
 
-    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
+    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> ArizeWaitTrigger:
         """The trigger that waits in the sensor's place."""
         raise NotImplementedError
 
@@ -121,8 +120,10 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
             return first.xcom_value
         interval = float(self.poke_interval)
         deadline = time.time() + float(self.timeout)  # both checked at parse time
+        trigger = self.make_trigger(context, deadline, interval)
+        trigger.polled_at = time.time()  # the first poke has just polled: the trigger polls next
         self.defer(
-            trigger=self.make_trigger(context, deadline, interval),
+            trigger=trigger,
             method_name="execute_complete",
             kwargs={"job_url": self.job_url_of(context["ti"])},
             # a backstop only: the trigger ends itself at the deadline with a clear message

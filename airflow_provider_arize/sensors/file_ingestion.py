@@ -28,10 +28,9 @@ from airflow_provider_arize.waits import KILLED_FILE_INGESTION
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-    from airflow.triggers.base import BaseTrigger
 
     from airflow_provider_arize.api.models import ImportJob
-    from airflow_provider_arize.triggers.base import Outcome
+    from airflow_provider_arize.triggers.base import ArizeWaitTrigger, Outcome
     from airflow_provider_arize.waits import FileIngestionOutcome
 
 
@@ -123,7 +122,7 @@ class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
         return {"job_id": job_ref(self.job_id), **(outcome.details() or {})}
 
-    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
+    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> ArizeWaitTrigger:
         from airflow_provider_arize.triggers.file_ingestion import ArizeFileIngestionTrigger
 
         expected, baseline = self._wait_targets(context)

@@ -21,10 +21,9 @@ from airflow_provider_arize.waits import KILLED_TABLE_RUN
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-    from airflow.triggers.base import BaseTrigger
 
     from airflow_provider_arize.api.models import QueryWindow
-    from airflow_provider_arize.triggers.base import Outcome
+    from airflow_provider_arize.triggers.base import ArizeWaitTrigger, Outcome
     from airflow_provider_arize.waits import TableRunOutcome
 
 
@@ -70,7 +69,7 @@ class ArizeTableRunSensor(JobLineageMixin, ArizeWaitSensor):
         window = resolve_window(context, self.window_start, self.window_end)
         return run_result(job_ref(self.job_id), window, False, outcome.details())
 
-    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> BaseTrigger:
+    def make_trigger(self, context: Context, deadline: float, poll_interval: float) -> ArizeWaitTrigger:
         from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
 
         window = resolve_window(context, self.window_start, self.window_end).to_input()

@@ -55,6 +55,8 @@ class ArizeWaitTrigger(BaseTrigger):
     :param deadline: epoch seconds after which the wait ends with ``timeout``.
     :param poll_interval: seconds between polls (positive).
     :param max_consecutive_errors: transient errors in a row that are tolerated.
+    :param polled_at: epoch seconds of the task's own poll just before it deferred: the first poll here
+        comes ``poll_interval`` after it (default: at once).
     """
 
     #: What the wait is about, for messages ("window [...] of table import job X").
@@ -68,6 +70,7 @@ class ArizeWaitTrigger(BaseTrigger):
         deadline: float,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_consecutive_errors: int = DEFAULT_MAX_CONSECUTIVE_ERRORS,
+        polled_at: float | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.arize_conn_id = arize_conn_id
@@ -75,6 +78,7 @@ class ArizeWaitTrigger(BaseTrigger):
         self.deadline = float(deadline)
         self.poll_interval = float(poll_interval)
         self.max_consecutive_errors = int(max_consecutive_errors)
+        self.polled_at = None if polled_at is None else float(polled_at)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -85,6 +89,7 @@ class ArizeWaitTrigger(BaseTrigger):
                 "deadline": self.deadline,
                 "poll_interval": self.poll_interval,
                 "max_consecutive_errors": self.max_consecutive_errors,
+                **({} if self.polled_at is None else {"polled_at": self.polled_at}),
                 **self.wait_kwargs(),
             },
         )
@@ -149,7 +154,16 @@ class ArizeWaitTrigger(BaseTrigger):
     async def _loop(self, poll_once: Callable[[], Awaitable[Outcome]]) -> TriggerEvent:
         from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
 
-        wait = Wait(self.subject, self.deadline, self.poll_interval, self.max_consecutive_errors, self.log)
+        # a task that polled just before deferring says when (polled_at): the first poll here comes one
+        # interval after it (a trigger firing within seconds of its deferral meets an Airflow race)
+        wait = Wait(
+            self.subject,
+            self.deadline,
+            self.poll_interval,
+            self.max_consecutive_errors,
+            self.log,
+            polled_at=self.polled_at,
+        )
         try:
             outcome = await wait_async(wait, poll_once)
         except ArizeWaitTimeoutError as exc:

@@ -204,6 +204,26 @@ def test_deferrable_wait_defers_and_resumes_with_the_trigger_event(job_id: str, 
         getattr(op, deferred.value.method_name)(ctx, event, **(deferred.value.kwargs or {}))
 
 
+def test_a_deferred_trigger_polls_one_interval_after_the_tasks_own_poll(
+    job_id: str, arize_emulator: Any
+) -> None:
+    """The task polls just before deferring, so the trigger's first poll waits out the interval: no
+    second request within a second of the first (and no event racing the deferral, docs/event-jobs.md)."""
+    from airflow.sdk.exceptions import TaskDeferred
+
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, poll_interval=2.0, deferrable=True)
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(context())
+    _, kwargs = deferred.value.trigger.serialize()
+    assert 0 <= time.time() - kwargs["polled_at"] < 2.0
+    reads = requests_sent(arize_emulator)
+    started = time.monotonic()
+    event = _run_trigger(_rebuild(deferred.value.trigger))
+    assert event["status"] == "failed"  # this job's queries fail (no warehouse)
+    assert time.monotonic() - started >= 2.0 - (time.time() - kwargs["polled_at"]) - 0.05
+    assert requests_sent(arize_emulator) > reads
+
+
 def test_trigger_times_out_on_a_paused_job_with_a_timeout_event(job_id: str, arize_conn_env: str) -> None:
     from airflow_provider_arize.triggers.table_run import ArizeTableRunTrigger
 
