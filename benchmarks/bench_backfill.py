@@ -284,6 +284,9 @@ def run_phase(
             states = [r["state"] for r in airflow.runs(dag_id)]
             if len(states) >= runs and all(s in ("success", "failed") for s in states):
                 break
+            health = airflow.api("GET", "/monitor/health")
+            if (health.get("scheduler") or {}).get("status") != "healthy":
+                raise SystemExit(f"the scheduler is {health.get('scheduler')}: see {airflow.log_path}")
             if now - started > args.phase_timeout:
                 raise SystemExit(f"{dag_id}: runs {Counter(states)} after {args.phase_timeout:.0f} s")
         time.sleep(max(0.0, args.sample_interval - (time.monotonic() - tick)))
@@ -407,6 +410,9 @@ def bench(args: Any, home: Path) -> tuple[list[PhaseResult], float]:
         log = record_requests(emulator.state)
         t0 = time.monotonic()
         airflow = stack.enter_context(LiveAirflow(home / "airflow", dags, env, parallelism=args.parallelism))
+        for dag_id in dag_ids:  # every DAG parsed before the first backfill, and the parsing settled
+            airflow.wait_dag(dag_id, timeout=180)
+        time.sleep(args.settle)
         startup = time.monotonic() - t0
         results = []
         for dag_id, job_id, (triggerers, days) in zip(dag_ids, job_ids, phases, strict=True):
@@ -594,6 +600,7 @@ OPTIONS: tuple[tuple[str, type, Any, str], ...] = (
     ("parallelism", int, 8, "Airflow's task slots"),
     ("sample_interval", float, 1.0, "sampling period of the waits and triggerers (s)"),
     ("phase_timeout", float, 3600.0, "give a phase up after this many seconds"),
+    ("settle", float, 15.0, "seconds between the DAGs' parsing and the first backfill"),
 )
 
 
@@ -607,7 +614,7 @@ def main() -> None:
     argv = [
         f"--{name.replace('_', '-')} {getattr(args, name)}"
         for name, _, default, _ in OPTIONS
-        if getattr(args, name) != default and name != "phase_timeout"
+        if getattr(args, name) != default and name not in ("phase_timeout", "settle")
     ]
     args.scale_out = [int(n) for n in str(args.scale_out).split(",") if n.strip()]
     started = time.monotonic()
