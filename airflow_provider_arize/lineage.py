@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.assets import model_dataset, model_from_uri
 
 if TYPE_CHECKING:
@@ -136,8 +137,6 @@ def spec_lineage(spec: Any) -> Any:
 def job_lineage(task: Any, task_instance: Any, job_type: str) -> Any:
     """The lineage of a trigger or wait task on ``task.job_id``: the job it read (``task._lineage_job``;
     read again after a deferral), completed by what a create task published in this DAG run."""
-    from airflow_provider_arize.api.refs import job_ref
-
     job: ImportJob | None = getattr(task, "_lineage_job", None)
     if job is None:
         job = task.hook.get_job(job_type, job_ref(task.job_id))

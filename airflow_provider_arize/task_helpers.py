@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperatorLink
 
+from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.assets import asset_windows, model_event_extra, model_outlets
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.links import XCOM_JOB_ID, XCOM_JOB_URL, XCOM_SHORT_JOB_ID, ArizeJobLink
 
@@ -32,7 +34,6 @@ def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
     """The task's query window: ``start``/``end`` when given (datetimes or ISO-8601 strings with an
     offset), else the DAG run's data interval, else the one window of its triggering asset events.
     Naive, reversed and empty windows raise ``ArizeConfigError`` naming the field, before any request."""
-    from airflow_provider_arize.api.errors import ArizeConfigError
     from airflow_provider_arize.api.models import QueryWindow
 
     given = bool(start or end)
@@ -58,9 +59,6 @@ def resolve_window(context: Context, start: Any, end: Any) -> QueryWindow:
 def _asset_event_window(context: Context) -> QueryWindow:
     """A run without a data interval (triggered by an asset event or by hand): the one window its
     triggering asset events carry (:mod:`airflow_provider_arize.assets`)."""
-    from airflow_provider_arize.api.errors import ArizeConfigError
-    from airflow_provider_arize.assets import asset_windows
-
     windows = asset_windows(context.get("triggering_asset_events"))
     if len(windows) > 1:
         raise ArizeConfigError(
@@ -161,8 +159,6 @@ class ArizeJobTaskMixin(ArizeHookMixin):
         """Put what was ingested (window and counts) in the extra of every Arize model asset among the
         task's ``outlets``: Airflow records the events when the task succeeds. A result without a window
         (a file batch) takes the run's data interval, when it has one. Returns ``result``."""
-        from airflow_provider_arize.assets import model_event_extra, model_outlets
-
         assets = model_outlets(getattr(self, "outlets", None))
         if assets:
             extra = model_event_extra(result, window or _data_interval(context))

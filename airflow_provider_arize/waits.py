@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from airflow_provider_arize.api import errors
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+from airflow_provider_arize.api.errors import RETRYABLE_ERRORS, ArizeConfigError
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
@@ -168,8 +170,6 @@ class ErrorBudget:
 
     def __init__(self, max_consecutive: int = DEFAULT_MAX_CONSECUTIVE_ERRORS) -> None:
         if isinstance(max_consecutive, bool) or not isinstance(max_consecutive, int) or max_consecutive < 0:
-            from airflow_provider_arize.api.errors import ArizeConfigError
-
             raise ArizeConfigError(
                 f"max_consecutive_errors must be a non-negative integer, got {max_consecutive!r}",
                 field="max_consecutive_errors",
@@ -206,8 +206,6 @@ def killed_wait_note(subject: str, left: str, last_seen: str | None, retry: str)
 
 def is_transient(exc: BaseException) -> bool:
     """Errors a wait may ride out: rate limits and transient failures (already retried by the transport)."""
-    from airflow_provider_arize.api.errors import RETRYABLE_ERRORS
-
     return isinstance(exc, RETRYABLE_ERRORS)
 
 
@@ -216,8 +214,6 @@ def non_negative_int(field: str, value: object) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-
         raise ArizeConfigError(f"{field} must be a non-negative integer, got {value!r}", field=field)
     return value
 
@@ -241,8 +237,6 @@ def _seconds(field: str, value: object, most: float, what: str) -> float:
         or not isinstance(value, int | float)
         or not 0 < value <= most  # also refuses NaN
     ):
-        from airflow_provider_arize.api.errors import ArizeConfigError
-
         raise ArizeConfigError(
             f"{field} must be a positive number of seconds {what}, got {value!r}"[:300], field=field
         )
@@ -263,8 +257,6 @@ def event_data(event: Mapping[str, Any] | None) -> dict[str, Any]:
     """A trigger event on resume: its data when ``success``; otherwise the matching error is raised
     (``failed``: ``ArizeRunFailedError``, ``timeout``: ``ArizeWaitTimeoutError``, ``error``:
     ``ArizeError``). An event whose ``status`` is not in :data:`EVENT_STATUSES` is refused."""
-    from airflow_provider_arize.api import errors
-
     if not isinstance(event, Mapping) or event.get("status") not in EVENT_STATUSES:
         raise errors.ArizeResponseError(f"unexpected trigger event {event!r}"[:500])
     status, message = event["status"], str(event.get("message"))

@@ -3,6 +3,8 @@ import it at DAG-parse time); the error class is imported only on failure."""
 
 from __future__ import annotations
 
+from airflow_provider_arize.api.errors import ArizeConfigError
+
 #: Longer than any global id Arize hands out (base64 of ``"<Type>:<n>"``), short enough to be a mistake.
 MAX_JOB_REF_LENGTH = 512
 
@@ -12,8 +14,6 @@ def job_ref(value: object, field: str = "job_id") -> str:
     or control characters (an int is taken as a short ``jobId``). Raises ``ArizeConfigError`` naming
     ``field`` otherwise, so a wrong value (a list, ``None``, an unrendered template) never reaches Arize.
     """
-    from airflow_provider_arize.api.errors import ArizeConfigError
-
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
     if not isinstance(value, str):

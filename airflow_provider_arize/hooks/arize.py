@@ -16,6 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseHook
 
+from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError
+from airflow_provider_arize.compat import amask_secret, connection_form_widgets
+from airflow_provider_arize.links import job_url
+from airflow_provider_arize.waits import evaluate_table_run
+
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
     from airflow_provider_arize.api.client import (
@@ -62,7 +67,6 @@ def _transport_config(settings: ArizeConnectionSettings) -> Any:
 def _poll_queries_per_minute(extra: Any, conn_id: str) -> float:
     """The extra ``poll_queries_per_minute`` (or ``extra__arize__poll_queries_per_minute``): a positive
     number, default :data:`~airflow_provider_arize.api.pacing.DEFAULT_QUERIES_PER_MINUTE`."""
-    from airflow_provider_arize.api.errors import ArizeConfigError
     from airflow_provider_arize.api.pacing import DEFAULT_QUERIES_PER_MINUTE
 
     extra = extra if isinstance(extra, dict) else {}
@@ -98,8 +102,6 @@ class ArizeHook(BaseHook):
     def get_connection_form_widgets(cls) -> dict[str, Any]:
         """The form's extra fields where Airflow does not read ``conn-fields`` (3.1, with the FAB UI
         installed); see :mod:`airflow_provider_arize.compat`."""
-        from airflow_provider_arize.compat import connection_form_widgets
-
         return connection_form_widgets()
 
     @classmethod
@@ -157,8 +159,6 @@ class ArizeHook(BaseHook):
 
         conn = await self.aget_connection(self.arize_conn_id)
         if conn.password:
-            from airflow_provider_arize.compat import amask_secret
-
             await amask_secret(conn.password)
         from airflow_provider_arize.hooks.connection import ArizeConnectionSettings
 
@@ -178,8 +178,6 @@ class ArizeHook(BaseHook):
 
     def test_connection(self) -> tuple[bool, str]:
         """Send ``{ __typename }`` with the connection's key; report success and a message."""
-        from airflow_provider_arize.api.errors import ArizeError
-
         try:
             typename = self.client.test_connection()
         except ArizeError as exc:
@@ -189,8 +187,6 @@ class ArizeHook(BaseHook):
     # -- jobs -----------------------------------------------------------------------------------------
     def job_url(self, job: ImportJob) -> str:
         """The Arize UI page of a job's space (the job id is shown there)."""
-        from airflow_provider_arize.links import job_url
-
         return job_url(self.settings.endpoint, self.settings.space_id, job)
 
     def dry_run_table_job(self, spec: TableImportJobSpec) -> ValidationResult:
@@ -259,7 +255,6 @@ class ArizeHook(BaseHook):
     def read_table_run(self, job_id: str, window: QueryWindow) -> tuple[ImportJob, TableRunOutcome]:
         """:meth:`check_table_run`, with the job it read."""
         from airflow_provider_arize.api.payloads import window_query
-        from airflow_provider_arize.waits import evaluate_table_run
 
         job = self.client.get_job("table", job_id)
         queries = self.client.list_table_queries(job.id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api.errors import ArizeValidationError
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.task_helpers import (
@@ -121,8 +122,6 @@ class ArizeModelOperator(ArizeBaseOperator):
         self, result: ValidationResult, kind: str, where: str, operation: str
     ) -> ValidationResult:
         """``result`` if the dry run passed; otherwise ``ArizeValidationError`` with Arize's message."""
-        from airflow_provider_arize.api.errors import ArizeValidationError
-
         if not result.passed:
             raise ArizeValidationError(
                 f"dry run of the {kind} import job failed: {result.describe()}",

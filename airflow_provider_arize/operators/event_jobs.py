@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
-from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.api.errors import ArizeConfigError, ArizeRunFailedError
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.assets import model_outlets
 from airflow_provider_arize.lineage import CreateLineageMixin, JobLineageMixin
@@ -34,7 +34,17 @@ from airflow_provider_arize.operators.base import (
     default_deferrable,
     resolve_window,
 )
+from airflow_provider_arize.operators.table_jobs import build_table_config
 from airflow_provider_arize.wait_engine import Wait, defer_timeout, wait_sync
+from airflow_provider_arize.waits import (
+    KILLED_TABLE_RUN,
+    ErrorBudget,
+    check_poll_interval,
+    check_wait_timeout,
+    event_data,
+    killed_wait_note,
+    run_result,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -84,7 +94,6 @@ class ArizeCreateTriggeredTableImportJobOperator(CreateLineageMixin, ArizeModelO
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_arize.api.models import ModelSchema, TriggeredTableImportJobSpec
-        from airflow_provider_arize.operators.table_jobs import build_table_config
 
         spec = TriggeredTableImportJobSpec(
             target=self.model_target(),
@@ -157,8 +166,6 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
         self._wait: Wait | None = None
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
-
         window = resolve_window(context, self.window_start, self.window_end)
         if not self.wait_for_completion and model_outlets(self.outlets):
             raise ArizeConfigError(
@@ -186,8 +193,6 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
                 result.query.query_id if result.query else None,
             )
         if not self.wait_for_completion:
-            from airflow_provider_arize.waits import run_result
-
             return run_result(job.id, window, result.triggered, None)
 
         self._waiting_for = f"window {window} of table import job {job.id}"
@@ -250,7 +255,6 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
     ) -> dict[str, Any]:
         """Resume after the trigger: succeed with the query, or fail with the trigger's message."""
         from airflow_provider_arize.api.models import QueryWindow
-        from airflow_provider_arize.waits import event_data, run_result
 
         self.remember_job_url(context["ti"], job_url)
         data = event_data(event)
@@ -261,8 +265,6 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
 
     def on_kill(self) -> None:
         """Say in the log what the kill leaves in Arize: nothing is cancelled, a retry never re-triggers."""
-        from airflow_provider_arize.waits import KILLED_TABLE_RUN, killed_wait_note
-
         if self._waiting_for is None:
             self.log.warning(
                 "Task killed before Arize confirmed the trigger of its window: the trigger may or may not "
@@ -284,11 +286,8 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
 def _finish(
     outcome: TableRunOutcome, job_id: str, window: QueryWindow, triggered: bool, log: Any
 ) -> dict[str, Any]:
-    from airflow_provider_arize.api.errors import ArizeRunFailedError
-
     if outcome.state == "failed":
         raise ArizeRunFailedError(outcome.message)
     log.info("%s", outcome.message)
-    from airflow_provider_arize.waits import run_result
 
     return run_result(job_id, window, triggered, outcome.query_summary())

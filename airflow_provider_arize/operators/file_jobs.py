@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.lineage import CreateLineageMixin
 from airflow_provider_arize.operators.base import ArizeBaseOperator, ArizeModelOperator
@@ -71,7 +72,6 @@ class _FileJobOperator(ArizeModelOperator):
 
     def file_spec(self) -> FileImportJobSpec:
         """The validated job spec (raises ``ArizeConfigError`` naming the field, before any request)."""
-        from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.api.models import (
             AzureStorageIdentifier,
             FileImportJobSpec,

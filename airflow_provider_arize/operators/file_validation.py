@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api import constants
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
@@ -119,8 +121,6 @@ class ArizeValidateFilesOperator(BaseOperator):
         """The rendered arguments, checked before any client is made: the bucket, the file entries, the
         schema, the model type (``None`` when not given) and the size limit, or ``ArizeConfigError`` naming
         the argument."""
-        from airflow_provider_arize.api import constants
-        from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.api.models import ModelSchema
         from airflow_provider_arize.api.models._validate import optional_positive_int, require_choice
         from airflow_provider_arize.api.models.storage_names import bucket_name
@@ -147,7 +147,6 @@ def _file_entries(files: Any) -> list[dict[str, Any]]:
     ``[{"key", "size"?, "etag"?}]``; ``ArizeConfigError`` (field ``files``) for anything else."""
     import json
 
-    from airflow_provider_arize.api.errors import ArizeConfigError
     from airflow_provider_arize.api.models.storage_names import object_key
 
     def refuse(problem: str) -> ArizeConfigError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.operators.base import ArizeBaseOperator
 
@@ -33,8 +34,6 @@ class _JobStatusOperator(ArizeBaseOperator):
         self.job_type = job_type
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-
         ref = job_ref(self.job_id)
         if self.job_type not in (None, "table", "file"):
             raise ArizeConfigError(

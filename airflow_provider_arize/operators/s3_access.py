@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
@@ -73,7 +74,6 @@ class ArizeS3BucketAccessOperator(BaseOperator):
         self.fail_on_broad_grants = fail_on_broad_grants
 
     def _inputs(self) -> tuple[str, str, str | None]:
-        from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.api.models.storage_names import bucket_name
         from airflow_provider_arize.s3.access import check_role_arn
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import fail_fast_retry_policy
 
@@ -113,8 +114,6 @@ class ArizeS3EventFilesOperator(BaseOperator):
         skip_when_empty: bool = True,
         **kwargs: Any,
     ) -> None:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-
         set_default_retry_policy(kwargs, fail_fast_retry_policy)
         super().__init__(**kwargs)
         asset_name = asset if isinstance(asset, str) or asset is None else asset.name

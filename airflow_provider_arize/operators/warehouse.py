@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_arize.api.errors import ArizeConfigError, ArizeRunFailedError
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.operators.base import ArizeBaseOperator, fail_fast_retry_policy, resolve_window
@@ -155,7 +156,6 @@ class ArizeReconcileTableRunOperator(ArizeBaseOperator):
         self.on_mismatch = on_mismatch
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeConfigError, ArizeRunFailedError
         from airflow_provider_arize.hooks.warehouses import reconcile, warehouse_hook
 
         if self.on_mismatch not in ON_MISMATCH:

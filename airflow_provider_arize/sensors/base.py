@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.api.errors import ArizeRunFailedError
 from airflow_provider_arize.compat import set_default_retry_policy
 from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.task_helpers import (
@@ -31,6 +32,13 @@ from airflow_provider_arize.task_helpers import (
     fail_fast_retry_policy,
 )
 from airflow_provider_arize.wait_engine import Wait, defer_timeout
+from airflow_provider_arize.waits import (
+    ErrorBudget,
+    check_poll_interval,
+    check_wait_timeout,
+    event_data,
+    killed_wait_note,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -99,8 +107,6 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
             self.publish_job(context, job)
 
     def poke(self, context: Context) -> bool | PokeReturnValue:
-        from airflow_provider_arize.api.errors import ArizeRunFailedError
-
         if self._wait is None:  # Airflow's sensor loop keeps the time; the wait keeps the error budget
             interval, errors = float(self.poke_interval), int(self.max_consecutive_errors)
             self._wait = Wait(self.waiting_for(), math.inf, interval, errors, self.log)
@@ -134,8 +140,6 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
         self, context: Context, event: Mapping[str, Any] | None = None, job_url: str | None = None
     ) -> dict[str, Any]:
         """Resume after the trigger: succeed with its result, or fail with its message."""
-        from airflow_provider_arize.waits import event_data
-
         self.remember_job_url(context["ti"], job_url)
         data = event_data(event)
         self.log.info("%s", data["message"])
@@ -143,8 +147,6 @@ class ArizeWaitSensor(ArizeJobTaskMixin, BaseSensorOperator):
 
     def on_kill(self) -> None:
         """Say in the log that the kill left Arize as it was, and what a retry does."""
-        from airflow_provider_arize.waits import killed_wait_note
-
         retry = "a retry of this task waits again, from what Arize reports then"
         last_seen = self._wait.last_seen if self._wait else None
         self.log.warning("%s", killed_wait_note(self.waiting_for(), self.kill_leaves, last_seen, retry))
@@ -157,8 +159,6 @@ def checked_wait_arguments(
     given) checked when the DAG is parsed, before Airflow's sensor base sees them (``ArizeConfigError``
     naming the argument, where the base would raise ``ValueError`` or ``OverflowError``); a numeric string
     ``timeout`` becomes a number. Returns the poke interval in seconds."""
-    from airflow_provider_arize.waits import ErrorBudget, check_poll_interval, check_wait_timeout
-
     ErrorBudget(max_consecutive_errors)  # type: ignore[arg-type]  # checks it
     if kwargs.get("timeout") is not None:
         kwargs["timeout"] = check_wait_timeout(kwargs["timeout"])

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.lineage import JobLineageMixin
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
-from airflow_provider_arize.waits import KILLED_FILE_INGESTION
+from airflow_provider_arize.waits import KILLED_FILE_INGESTION, evaluate_file_ingestion, non_negative_int
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -72,8 +73,6 @@ class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
         return f"ingestion by file import job {self.job_id}"
 
     def _count_objects(self, job: ImportJob) -> int:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-
         if job.blob_store not in (None, "S3") or not self.aws_conn_id:
             raise ArizeConfigError(
                 f"file import job {job.id} reads {job.blob_store}: pass expected_total (objects are counted "
@@ -88,8 +87,6 @@ class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
     def _wait_targets(self, context: Context) -> tuple[int, int]:
         """``(expected_seen, failed_baseline)``, fixed once per try."""
         if self._targets is None:
-            from airflow_provider_arize.waits import non_negative_int
-
             job = self.hook.get_job("file", job_ref(self.job_id))
             self.link_job(context, job)
             expected = (
@@ -113,8 +110,6 @@ class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
         return self._targets
 
     def check(self, context: Context) -> FileIngestionOutcome:
-        from airflow_provider_arize.waits import evaluate_file_ingestion
-
         expected, baseline = self._wait_targets(context)
         self._lineage_job = job = self.hook.get_job("file", job_ref(self.job_id))
         return evaluate_file_ingestion(job, expected, baseline)

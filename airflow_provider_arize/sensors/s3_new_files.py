@@ -54,7 +54,9 @@ from typing import TYPE_CHECKING, Any, cast
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError
 from airflow_provider_arize.compat import set_default_retry_policy
+from airflow_provider_arize.sensors.base import checked_wait_arguments
 from airflow_provider_arize.task_helpers import default_deferrable, fail_fast_retry_policy
 from airflow_provider_arize.wait_engine import defer_timeout
 
@@ -129,9 +131,7 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         poke_interval: float = 60,
         **kwargs: Any,
     ) -> None:
-        from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.s3.detection import check_settings
-        from airflow_provider_arize.sensors.base import checked_wait_arguments
 
         set_default_retry_policy(kwargs, fail_fast_retry_policy)
         kwargs.setdefault("max_active_tis_per_dag", 1)
@@ -359,7 +359,6 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         return PokeReturnValue(True, self._deliver(context, detection))
 
     def execute(self, context: Context) -> Any:
-        from airflow_provider_arize.api.errors import ArizeConfigError
         from airflow_provider_arize.triggers.s3_new_files import MIN_POLL_INTERVAL
 
         interval, timeout = float(self.poke_interval), float(self.timeout)  # checked at parse time
@@ -418,7 +417,6 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
         started from (another run committed meanwhile), detect again instead of trusting the event."""
         from airflow.providers.common.compat.sdk import AirflowSensorTimeout
 
-        from airflow_provider_arize.api.errors import ArizeError
         from airflow_provider_arize.s3.detection import state_digest
         from airflow_provider_arize.s3.events import parse_event
 

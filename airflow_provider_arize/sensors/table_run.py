@@ -17,7 +17,7 @@ from airflow_provider_arize.api.refs import job_ref
 from airflow_provider_arize.lineage import JobLineageMixin
 from airflow_provider_arize.sensors.base import ArizeWaitSensor
 from airflow_provider_arize.task_helpers import resolve_window
-from airflow_provider_arize.waits import KILLED_TABLE_RUN
+from airflow_provider_arize.waits import KILLED_TABLE_RUN, run_result
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -64,8 +64,6 @@ class ArizeTableRunSensor(JobLineageMixin, ArizeWaitSensor):
         return outcome
 
     def result(self, context: Context, outcome: Outcome) -> dict[str, Any]:
-        from airflow_provider_arize.waits import run_result
-
         window = resolve_window(context, self.window_start, self.window_end)
         return run_result(job_ref(self.job_id), window, False, outcome.details())
 
@@ -85,7 +83,6 @@ class ArizeTableRunSensor(JobLineageMixin, ArizeWaitSensor):
 
     def result_from_event(self, data: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_arize.api.models import QueryWindow
-        from airflow_provider_arize.waits import run_result
 
         window = QueryWindow.of(data["window_start"], data["window_end"])
         return run_result(data["job_id"], window, False, data.get("details"))
