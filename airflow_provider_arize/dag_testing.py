@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from airflow_provider_arize.compat import dagbag_class, store_parsed_dags
 from airflow_provider_arize.local_services.example_tables import BIGQUERY_PROJECT, DATABRICKS_HOST
 
 
@@ -135,8 +136,6 @@ class DagRunReport:
 
 def load_dag(dag_file: Path, dag_id: str | None = None) -> Any:
     """Parse ``dag_file`` and return its DAG (the only one, or ``dag_id``)."""
-    from airflow_provider_arize.compat import dagbag_class, store_parsed_dags
-
     bag = dagbag_class()(dag_folder=str(dag_file))
     if bag.import_errors:
         raise RuntimeError(f"{dag_file} failed to import: {bag.import_errors}")

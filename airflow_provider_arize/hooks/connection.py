@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, cast
 
 from airflow_provider_arize.api import constants
 from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.api.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,6 @@ class ArizeConnectionSettings:
 
     def retry_policy(self) -> Any:
         """The transport's ``RetryPolicy`` with this connection's retry settings."""
-        from airflow_provider_arize.api.retry import RetryPolicy
-
         return RetryPolicy(**self.retry)  # type: ignore[arg-type]
 
 
@@ -121,8 +120,6 @@ RETRY_FIELDS = ("max_attempts", "backoff_base", "backoff_max", "max_retry_after"
 
 def _retry_settings(extra: Mapping[str, Any], conn_id: str) -> dict[str, float]:
     """The extra's ``retry_*`` settings as ``RetryPolicy`` keyword arguments, checked by building one."""
-    from airflow_provider_arize.api.retry import RetryPolicy
-
     settings: dict[str, float] = {}
     for name in RETRY_FIELDS:
         value = extra.get(f"retry_{name}")

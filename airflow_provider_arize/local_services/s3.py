@@ -27,6 +27,9 @@ from typing import Any, Self
 
 import httpx
 
+from airflow_provider_arize.api.constants import INGESTION_TAG_KEY
+from airflow_provider_arize.s3.access import merge_importer_statement
+
 __all__ = ["LOCAL_IMPORTER_ROLE_ARN", "FakeS3Server"]
 
 _HOST = "127.0.0.1"
@@ -102,9 +105,6 @@ class FakeS3Server:
     ) -> None:
         """Create ``bucket`` as seed 000's Terraform does: tagged ``arize-ingestion-key`` and with the
         read-only policy for Arize's importer role. Idempotent."""
-        from airflow_provider_arize.api.constants import INGESTION_TAG_KEY
-        from airflow_provider_arize.s3.access import merge_importer_statement
-
         client = self.client()
         existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
         if bucket not in existing:

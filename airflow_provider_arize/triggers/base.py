@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
+from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
+from airflow_provider_arize.hooks.arize import ArizeHook
 from airflow_provider_arize.wait_engine import Wait, wait_async
 
 if TYPE_CHECKING:
@@ -133,8 +135,6 @@ class ArizeWaitTrigger(BaseTrigger):
         )
 
     async def _wait(self) -> TriggerEvent:
-        from airflow_provider_arize.api.errors import ArizeError
-        from airflow_provider_arize.hooks.arize import ArizeHook
         from airflow_provider_arize.triggers.polling import coalescing_enabled, shared_poller
 
         cannot_use = f"cannot use connection {self.arize_conn_id!r}"
@@ -152,8 +152,6 @@ class ArizeWaitTrigger(BaseTrigger):
             return await self._loop(lambda: self.poll(client))
 
     async def _loop(self, poll_once: Callable[[], Awaitable[Outcome]]) -> TriggerEvent:
-        from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
-
         # a task that polled just before deferring says when (polled_at): the first poll here comes one
         # interval after it (a trigger firing within seconds of its deferral meets an Airflow race)
         wait = Wait(

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from airflow_provider_arize.api.batching import DEFAULT_LINGER, PollBatcher
 from airflow_provider_arize.api.poll_reads import Poller
+from airflow_provider_arize.hooks.arize import ArizeHook
 
 __all__ = ["active_pollers", "coalescing_enabled", "current_poller", "linger_for", "shared_poller"]
 
@@ -86,8 +87,6 @@ def current_poller(conn_id: str) -> Poller | None:
 
 
 async def _open(conn_id: str) -> Poller:
-    from airflow_provider_arize.hooks.arize import ArizeHook
-
     client = await ArizeHook(arize_conn_id=conn_id).get_async_client(paced=True)
     return Poller(client, PollBatcher(client.execute_batch, client.pacer))
 

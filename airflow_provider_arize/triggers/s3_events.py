@@ -84,6 +84,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
+from airflow_provider_arize import compat
+from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.s3.event_messages import files_from_messages
+from airflow_provider_arize.s3.filters import KeyFilter
+from airflow_provider_arize.s3.listing import error_code, is_transient_error
+
 if TYPE_CHECKING:
     from airflow.triggers.shared_stream import SharedStreamProducer
 
@@ -142,9 +148,6 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
         max_backoff: float = 300.0,
     ) -> None:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.s3.filters import KeyFilter
-
         super().__init__()  # type: ignore[no-untyped-call]
         if not isinstance(queue_url, str) or not queue_url.startswith(("https://", "http://")):
             raise ArizeConfigError(f"queue_url must be the queue's URL, got {queue_url!r}", field="queue_url")
@@ -248,9 +251,6 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
         fingerprints of the files it reports, now remembered as reported."""
         from dataclasses import replace
 
-        from airflow_provider_arize.s3.event_messages import files_from_messages
-        from airflow_provider_arize.s3.filters import KeyFilter
-
         key_filter = KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
         batch = files_from_messages(messages, bucket=self.bucket, key_filter=key_filter, logger=self.log)
         fresh = tuple(f for f in batch.files if f.fingerprint not in self._reported)
@@ -294,8 +294,6 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
     def failure_delay(self, exc: Exception) -> float:
         """Count a failed read and log it; the wait before the next (2, 4, 8... s, at most
         ``max_backoff``)."""
-        from airflow_provider_arize.s3.listing import is_transient_error
-
         self._failures += 1
         delay = min(self.max_backoff, float(2 ** min(self._failures, 16)))
         (self.log.warning if is_transient_error(exc) else self.log.error)(
@@ -329,15 +327,14 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
         """Every watcher of one queue (same connection and region) shares one consumer, where the installed
         Airflow runs acknowledged shared streams; ``None`` (its own ``run()``) elsewhere. No secret: the
         connection's id, never its credentials."""
-        from airflow_provider_arize.compat import has_acknowledged_shared_streams
-
-        if not has_acknowledged_shared_streams():
+        if not compat.has_acknowledged_shared_streams():
             return None
         return (SHARED_STREAM_KIND, self.queue_url, self.aws_conn_id or "", self.region_name or "")
 
     @classmethod
     def create_shared_stream_producer(cls, kwargs: dict[str, Any]) -> SharedStreamProducer:
         """The queue's one consumer (ack mode: messages deleted once the events are stored)."""
+        # lazy: needs Airflow's shared streams, and imports this module
         from airflow_provider_arize.triggers.s3_events_shared import SqsBatchProducer
 
         return SqsBatchProducer(kwargs)
@@ -408,6 +405,4 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
 
 def error_text(exc: BaseException) -> str:
     """An AWS error's code, or the start of the message (for logs)."""
-    from airflow_provider_arize.s3.listing import error_code
-
     return error_code(exc) or str(exc)[:300]

@@ -30,12 +30,17 @@ from typing import TYPE_CHECKING, Any, Final
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS
+from airflow_provider_arize.api.errors import ArizeConfigError
+from airflow_provider_arize.s3.arrival import ArrivalState, detect_arrivals, find_disorder
+from airflow_provider_arize.s3.detection import DetectionState, detect
+from airflow_provider_arize.s3.events import end_event, success_event
+from airflow_provider_arize.s3.filters import KeyFilter
+from airflow_provider_arize.s3.listing import error_code, is_transient_error, scan_async, use_fast_timestamps
+from airflow_provider_arize.s3.state_store import parse_state
 from airflow_provider_arize.waits import ErrorBudget
 
 if TYPE_CHECKING:
-    from airflow_provider_arize.s3.arrival import ArrivalState
-    from airflow_provider_arize.s3.detection import Detection, DetectionState
-    from airflow_provider_arize.s3.filters import KeyFilter
+    from airflow_provider_arize.s3.detection import Detection
 
     State = DetectionState | ArrivalState
 
@@ -130,8 +135,6 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
         try:
             payload = await self._wait()
         except Exception as exc:  # a bug or an unexpected library error must still end the wait
-            from airflow_provider_arize.s3.events import end_event
-
             payload = end_event(
                 "error", f"waiting for new files in s3://{self.bucket}/{self.prefix} failed: {exc!r}"
             )
@@ -139,10 +142,6 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
 
     async def _detect(self, client: Any, key_filter: KeyFilter, base: State | None) -> tuple[Detection, int]:
         """One listing and decision in this trigger's mode: ``(detection, matching keys listed)``."""
-        from airflow_provider_arize.s3.arrival import ArrivalState, detect_arrivals, find_disorder
-        from airflow_provider_arize.s3.detection import DetectionState, detect
-        from airflow_provider_arize.s3.listing import scan_async
-
         if self.keys_sort_by_arrival:
             assert base is None or isinstance(base, ArrivalState)  # parse_state checked the layout
             listing = await scan_async(client, key_filter, start_after=base.start_after if base else None)
@@ -176,12 +175,6 @@ class ArizeS3NewFilesTrigger(BaseTrigger):
         return detection, len(listing.objects)
 
     async def _wait(self) -> dict[str, Any]:
-        from airflow_provider_arize.api.errors import ArizeConfigError
-        from airflow_provider_arize.s3.events import end_event, success_event
-        from airflow_provider_arize.s3.filters import KeyFilter
-        from airflow_provider_arize.s3.listing import error_code, is_transient_error, use_fast_timestamps
-        from airflow_provider_arize.s3.state_store import parse_state
-
         try:
             key_filter = KeyFilter.of(self.bucket, self.prefix, self.patterns, self.suffixes)
             base = (

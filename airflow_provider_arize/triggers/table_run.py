@@ -27,13 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api.models import QueryWindow
 from airflow_provider_arize.api.payloads import window_query
 from airflow_provider_arize.triggers.base import ArizeWaitTrigger
 from airflow_provider_arize.waits import evaluate_table_run
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
-    from airflow_provider_arize.api.models import ImportJob, QueryWindow, TableRunQuery
+    from airflow_provider_arize.api.models import ImportJob, TableRunQuery
     from airflow_provider_arize.api.poll_reads import Poller
     from airflow_provider_arize.waits import TableRunOutcome
 
@@ -69,13 +70,11 @@ class QueryListMemo:
 
     def remember(self, counters: Counters, queries: list[TableRunQuery], window: QueryWindow) -> None:
         """Record a list read together with the counters read just before it."""
-        from airflow_provider_arize.api import payloads
-
         success, _failed, _pending = counters
         processed = sum(1 for q in queries if q.records_processed_count is not None)
         self.counters = counters
         self.consistent = len(queries) == sum(counters) and processed == success
-        self.query = payloads.window_query(queries, window)
+        self.query = window_query(queries, window)
         self.total = len(queries)
         self.polls_since_read = 0
 
@@ -108,16 +107,12 @@ class ArizeTableRunTrigger(ArizeWaitTrigger):
         return {"window_start": self.window_start, "window_end": self.window_end}
 
     async def poll(self, client: AsyncArizeClient) -> TableRunOutcome:
-        from airflow_provider_arize.api.models import QueryWindow
-
         window = QueryWindow.of(self.window_start, self.window_end)
         job = await client.get_job("table", self.job_id)
         queries = await client.list_table_queries(job.id)
         return evaluate_table_run(job, window_query(queries, window), window, queries_total=len(queries))
 
     async def poll_batched(self, poller: Poller) -> TableRunOutcome:
-        from airflow_provider_arize.api.models import QueryWindow
-
         window = QueryWindow.of(self.window_start, self.window_end)
         if self._global_id is None:
             self._global_id = await poller.global_id("table", self.job_id)
