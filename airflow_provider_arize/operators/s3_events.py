@@ -1,32 +1,8 @@
-"""Start a DAG run when new files land under an S3 prefix, from S3 event notifications (no listing), and
-turn the run's triggering asset events into the file list the new-files sensor returns.
+"""Start a DAG run when files land under an S3 prefix, from S3 event notifications: the asset
+(:func:`arize_s3_events_asset`) and the operator turning the run's asset events into the new-files
+sensor's file list (:class:`ArizeS3EventFilesOperator`).
 
-A DAG author writes::
-
-    new_files = arize_s3_events_asset(bucket="inferences", prefix="daily/", queue_url=QUEUE_URL)
-
-    with DAG("arize_s3_events", schedule=[new_files], ...):
-        files = ArizeS3EventFilesOperator(task_id="new_files", asset=new_files)
-        ArizeValidateFilesOperator(task_id="validate", bucket="inferences", files=files.output, schema=...)
-
-after setting the bucket up once with
-:func:`airflow_provider_arize.s3.notifications.configure_bucket_notifications`.
-
-Operational contract:
-
-* :func:`arize_s3_events_asset` builds, at DAG-parse time, an ``Asset`` watched by
-  :class:`~airflow_provider_arize.triggers.s3_events.ArizeS3EventsTrigger` (delivery guarantees,
-  duplicates and errors: see that module). It imports no AWS library. The asset's URI is
-  ``x-arize-s3-events://<bucket>/<prefix>``: an ``s3://`` URI would make Airflow load the Amazon
-  provider's URI normaliser (and boto3) while parsing the DAG.
-* :class:`ArizeS3EventFilesOperator` reads the triggering asset events of its DAG run (the scheduler may
-  fold several into one run), keeps those the trigger fired (``from_trigger``), and returns their files
-  once each (``[{"key", "size", "etag", "last_modified", "oversized"}]``, sorted by
-  ``(last_modified, key)``), exactly what ``ArizeS3NewFilesSensor`` pushes, so downstream tasks work
-  unchanged. It also reads the payloads of the Amazon provider's ``SqsSensorTrigger`` (``message_batch``),
-  for assets watched by ``MessageQueueTrigger(scheme="sqs", ...)``. It makes no request: safe to retry.
-  With no file (a run started by hand, say) it is skipped (``skip_when_empty``) or returns ``[]``.
-"""
+Contract: ``docs/file-jobs.md``, "Starting runs from S3 events instead of listing"."""
 
 from __future__ import annotations
 
@@ -88,7 +64,7 @@ def arize_s3_events_asset(
 
 
 class ArizeS3EventFilesOperator(BaseOperator):
-    """Return the files announced by the asset events that started this DAG run (see the module docstring).
+    """Return the files announced by the asset events that started this DAG run (see ``docs/file-jobs.md``).
 
     :param bucket: the bucket (templated); default the watched asset's (from ``asset``).
     :param asset: the asset whose events count (an ``Asset`` or its name); default every triggering asset.

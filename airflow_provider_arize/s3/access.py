@@ -1,30 +1,7 @@
-"""Is a bucket set up for Arize's S3 import? Pure analysis of its tags and bucket policy (no I/O, no
-Airflow), and the minimal edits that set it up.
+"""Is a bucket set up for Arize's S3 import? Pure analysis of its tags and bucket policy, and the minimal
+edits that set it up.
 
-What Arize's file-import setup asks for (seed 000):
-
-* the bucket tag ``arize-ingestion-key`` with the value Arize's UI gives for the space;
-* a bucket-policy statement allowing Arize's importer role (``arn:aws:iam::<account>:role/arize-importer``)
-  ``s3:GetBucketTagging``, ``s3:GetObject`` and ``s3:ListBucket`` on ``arn:aws:s3:::<bucket>`` and
-  ``arn:aws:s3:::<bucket>/*``.
-
-How a policy is read (:func:`analyze_policy`):
-
-* The **importer** is ``importer_role_arn`` when given, else any principal ARN ending in
-  ``:role/arize-importer``. A statement also applies to it when its principal is ``"*"`` (anyone) or,
-  with ``importer_role_arn``, that role's account root (``arn:aws:iam::<account>:root`` or the bare
-  account id); both are flagged as broad.
-* **Required** are the grants the importer effectively needs: ``s3:ListBucket`` and
-  ``s3:GetBucketTagging`` on the bucket ARN, ``s3:GetObject`` on ``<bucket ARN>/*``. Allow statements
-  count when an action pattern (``s3:Get*``, ``s3:*``, ``*``; case-insensitive) and a resource pattern
-  (``*`` and ``?`` wildcards) cover them; ``NotAction``/``NotResource`` count for what they do not exclude.
-* **Broad** grants to the importer: any action beyond the three (``s3:*``, ``*``, ``s3:PutObject``...),
-  any resource other than the bucket and ``bucket/*`` (``*``, other buckets, ``bucket*``), a
-  ``NotAction``/``NotResource`` statement, a public (``"*"``) or account-wide principal.
-* **Not evaluated, only noted:** ``Condition`` blocks (a statement with one still counts as granting),
-  ``Deny`` statements that may apply to the importer (they can block access the Allows grant), and
-  ``NotPrincipal``.
-"""
+What is required, broad or only noted: ``docs/file-jobs.md``, "Bucket access in detail"."""
 
 from __future__ import annotations
 

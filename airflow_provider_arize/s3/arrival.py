@@ -1,41 +1,7 @@
-"""Arrival-order detection (the sensor's ``keys_sort_by_arrival=True``): for prefixes whose keys sort in
-the order they arrive, such as date-partitioned paths (``2026/11/23/part-0001.parquet``), only the keys
-after the last one seen are listed. Pure: no I/O, no Airflow.
+"""Arrival-order detection (``keys_sort_by_arrival=True``): list only the keys after the last one seen, for
+prefixes whose keys sort in the order they arrive. Pure: no I/O, no Airflow.
 
-Why: the full-listing mode (:mod:`~airflow_provider_arize.s3.detection`) lists the whole prefix on every
-detection, ``ceil(N / 1000)`` ListObjectsV2 requests for ``N`` objects however few are new. Here a
-detection lists with ``StartAfter=<last seen key>`` (:func:`~airflow_provider_arize.s3.listing.scan`):
-``max(1, ceil(M / 1000))`` requests for the ``M`` keys after it, matching or not; one request while fewer
-than 1,000 keys arrived since. The first detection of a state (nothing seen yet) lists everything.
-
-The state (:class:`ArrivalState`, JSON in the Variable; under 16 KiB whatever the keys, as the prefix and
-the key are at most 1,024 bytes each)::
-
-    {"version": 2, "mode": "arrival", "bucket": "b", "prefix": "p/",
-     "last_key": "p/2026/11/23/part-0007.parquet"}   # null: nothing listed yet
-
-A listed object is **new** when its key sorts after ``last_key`` (S3's order: UTF-8 bytes) and matches
-the filter. After a detection ``last_key`` moves to the greatest key listed, matching or not (keys the
-filter rejects are not listed again), or, when ``max_files`` holds files back, to the last reported one.
-Its layout version (2) differs from the full-listing state's (1): each mode refuses the other's state
-with :class:`~airflow_provider_arize.s3.detection.ArizeS3StateError` rather than misreading it.
-
-The price, by design (use this mode only when keys really sort by arrival):
-
-* A key that sorts **before** ``last_key`` when it appears is **never reported**: a file written late
-  into an earlier partition (a backfill, a re-run of yesterday), or ``part-0001`` whose upload completes
-  after ``part-0002`` was listed. A listing after ``last_key`` cannot see such keys, so they cannot be
-  detected when they happen; :func:`find_disorder` flags, at no extra request, listings whose own keys
-  contradict the assumption (a key modified later than a key that sorts after it), the situation in
-  which such a miss happens when a poke falls between the two.
-* An overwrite of a key already listed is not reported (the full-listing mode reports it as a new
-  version), nor is a deleted and re-created key.
-* ``settle_seconds`` plays no part: visibility order is all that counts.
-
-``first_run`` and ``max_files`` work as in the full-listing mode, except that ``max_files`` reports the
-files that sort first (the earliest arrivals) and holds back the rest; the reported files are still
-sorted by ``(last_modified, key)``.
-"""
+Contract (state, cost, what is never reported): ``docs/file-jobs.md``, "New-file detection in detail"."""
 
 from __future__ import annotations
 

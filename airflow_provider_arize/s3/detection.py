@@ -1,50 +1,7 @@
-"""Which listed files are new, and what to remember so that the next detection reports none twice and
-misses none: the one decision the poke and the deferrable paths share (:func:`detect`). Pure: no I/O,
-no Airflow.
+"""Which listed files are new, and the small state that makes the next detection report none twice: the
+full-listing mode (:func:`detect`), shared by the poke and the deferrable paths. Pure: no I/O, no Airflow.
 
-Why not remember every key: the state must be small (it lives in an Airflow Variable and travels in
-trigger kwargs), so it is a *watermark* plus the fingerprints of the objects near it.
-
-Why not just ``LastModified > watermark``: S3's ``LastModified`` of a multipart upload is when the upload
-*started*, so an object can become visible after newer ones, with an older timestamp. The state
-therefore keeps a settle window below the watermark and remembers every object inside it.
-
-The state (:class:`DetectionState`, JSON in the Variable)::
-
-    {"version": 1, "bucket": "b", "prefix": "p/",
-     "watermark": "2026-03-01T10:00:00Z",   # newest LastModified seen (null: nothing seen yet)
-     "horizon": "2026-03-01T09:00:00Z",     # objects at or before it count as seen
-     "recent": ["3f2a9c0d1e4b", ...]}       # fingerprints of every seen object after the horizon
-
-A listed object is **new** when it is after the horizon and its fingerprint (key, ETag, LastModified:
-an overwrite is a new version) is not in ``recent``. After a detection the watermark moves to the newest
-seen object, the horizon to ``max(previous horizon, watermark - settle_seconds)``, and ``recent`` holds
-the seen objects after the new horizon (rebuilt from the listing, so deleted objects drop out).
-
-Bounds and their price:
-
-* ``recent`` holds at most :data:`MAX_RECENT` fingerprints (12 hex characters each), so the state stays
-  under :data:`MAX_STATE_BYTES` (64 KiB) whatever the arrival rate or the prefix size. When more objects
-  than that fall inside the settle window, the horizon is raised to keep the newest
-  :data:`MAX_RECENT`: the settle window is shortened for that detection, and an object whose upload
-  started before the raised horizon but that appears only later is **missed**. :attr:`Detection.capped`
-  says when this happened (the sensor logs a warning). At Arize's recommended file sizes this takes
-  thousands of files inside ``settle_seconds``.
-* Likewise, an object that becomes visible more than ``settle_seconds`` after its ``LastModified``
-  (a multipart upload that took longer than the settle window) is missed: pick ``settle_seconds``
-  above your longest upload.
-* At most ``max_files`` files are reported per detection, the oldest first (whole groups of equal
-  ``LastModified``); the rest stay new for the next detection, so nothing is lost, only deferred.
-
-First run (no state): ``first_run="all"`` reports every matching object under the prefix, whatever its
-age; ``first_run="none"`` reports nothing and returns a *baseline* (everything listed counts as seen),
-which the caller saves at once, so only objects that appear later are reported.
-
-This is the full-listing mode. The arrival-order mode (``keys_sort_by_arrival=True``, for keys that
-sort in the order they arrive) lists only after the last seen key and keeps a state of its own layout:
-:mod:`~airflow_provider_arize.s3.arrival`. Each mode refuses the other's state
-(:func:`checked_state_json`).
-"""
+Contract (state, bounds, what can be missed): ``docs/file-jobs.md``, "New-file detection in detail"."""
 
 from __future__ import annotations
 

@@ -1,33 +1,8 @@
-"""Read S3 event notifications out of SQS messages and turn them into the files the rest of the package
-uses (:class:`~airflow_provider_arize.s3.objects.S3Object`, described as the new-files sensor returns
-them). Pure: no boto3, botocore or Airflow import.
+"""Read S3 event notifications out of SQS messages (plain, SNS-wrapped, test events) and turn them into the
+files the new-files sensor returns. Pure: no boto3, botocore or Airflow import.
 
-What a message may be (its ``Body``):
-
-* an S3 event notification, ``{"Records": [{"eventName": "ObjectCreated:Put", "eventTime": ...,
-  "s3": {"bucket": {"name": ...}, "object": {"key": ..., "size": ..., "eTag": ..., "sequencer": ...}}}]}``;
-* the same wrapped by SNS (``{"Type": "Notification", "Message": "<the notification as JSON>"}``), when
-  the bucket notifies a topic that the queue subscribes to without raw delivery;
-* ``{"Event": "s3:TestEvent", ...}``, which S3 sends whenever the bucket's notification configuration is
-  written: counted and ignored;
-* anything else: counted as malformed and logged (message id and reason, never the body).
-
-How a record becomes a file:
-
-* Only ``ObjectCreated:*`` records of ``bucket`` whose key ``key_filter`` matches are kept (others are
-  counted as ignored); keys ending in ``/`` (folder markers) never are files.
-* The key is URL-decoded as S3 encodes it (``+`` for a space, ``%XX`` for the rest); ``eTag`` is kept
-  without quotes; the file's ``last_modified`` is the record's ``eventTime``, when S3 completed the
-  request. For a multipart upload that is the completion, later than the object's ``LastModified`` (the
-  upload's start), which is what a listing reports.
-* **Duplicates.** SQS delivers at least once, and S3 may itself notify twice: within one batch, records
-  with the same ``(key, eTag)`` count once. When one key appears with several ETags (overwritten while
-  the batch accumulated) only the newest version is kept, by S3's ``sequencer`` (hexadecimal, compared
-  after right-padding the shorter with zeros, as S3 documents) and, without one, by ``eventTime`` then
-  arrival order: the older version no longer exists under the key. Duplicates across batches (a
-  redelivered message) are not detected here: they reach a later batch again.
-* Files are reported sorted by ``(last_modified, key)``, as the listing sensor reports them.
-"""
+Contract (messages, decoding, duplicates in a batch): ``docs/file-jobs.md``, "Messages, requests and
+events"."""
 
 from __future__ import annotations
 

@@ -1,35 +1,7 @@
-"""Set a bucket up to announce new files under a prefix to an SQS queue (S3 event notifications), so that
-new files are detected from messages instead of by listing the prefix.
+"""Set a bucket up to announce new files under a prefix to an SQS queue (S3 event notifications), keeping
+every other statement and configuration. Pure apart from :func:`configure_bucket_notifications`.
 
-What is configured (:func:`configure_bucket_notifications`, through boto3 clients passed in):
-
-* On the **queue**, a policy statement (Sid ``arize-s3-events-<bucket>``) allowing the S3 service to
-  ``sqs:SendMessage``, only for this bucket (``aws:SourceArn``) and, when given, only when the bucket
-  belongs to ``source_account`` (``aws:SourceAccount``). Every other statement of the queue's policy is kept.
-* On the **bucket**, one queue configuration (``Id``: ``configuration_id``) sending ``s3:ObjectCreated:*``
-  for keys starting with ``prefix`` (and ending with ``suffix`` when given) to the queue. Every other
-  notification configuration of the bucket (queues, topics, Lambda functions, EventBridge) is kept:
-  ``PutBucketNotificationConfiguration`` replaces the whole document, so the current one is read and merged.
-
-Operational contract:
-
-* **Idempotent.** Each document is written only when the merged result differs from what is there, so a
-  repeated call writes nothing (S3 sends an ``s3:TestEvent`` message on every write of the bucket's
-  configuration; the parser ignores it, see :mod:`airflow_provider_arize.s3.event_messages`). A second
-  call with another prefix for the same ``configuration_id`` replaces the first.
-* **Order.** The queue policy is written first: S3 checks that it may send to the queue when the bucket's
-  configuration is written, and refuses the configuration otherwise.
-* **Refused before any write** (``ArizeConfigError``): a FIFO queue (S3 cannot send to one), and another
-  configuration of the bucket whose ``ObjectCreated`` events and key filters overlap this one (S3 refuses
-  overlapping configurations; the message names the other configuration).
-* **Not retried here**: errors of the clients propagate (boto3's own retries apply). Nothing is secret:
-  the documents hold ARNs, the bucket name and the prefix only.
-* Not checked: a queue encrypted with the AWS-managed ``aws/sqs`` KMS key cannot receive S3's messages
-  (S3 needs a customer-managed key whose policy lets it use the key).
-
-Pure apart from :func:`configure_bucket_notifications` (which calls the clients it is given): no boto3,
-botocore or Airflow import.
-"""
+Contract (what is written, idempotence, what is refused): ``docs/file-jobs.md``, "Setting the bucket up"."""
 
 from __future__ import annotations
 

@@ -1,49 +1,7 @@
-"""Wait for files that are new under an S3 prefix since this sensor's last successful detection.
+"""Wait for files that are new under an S3 prefix since this sensor's last successful detection, across
+runs, retries and restarts; with ``deferrable``, the wait runs in the triggerer.
 
-Operational contract:
-
-* **What is new.** Recursively under ``prefix`` (no delimiter, like Arize's S3 import), among keys
-  matching ``patterns``/``suffixes``: every object version not reported by an earlier successful run of
-  the same ``state_id``, across DAG runs, retries and restarts. See
-  :mod:`airflow_provider_arize.s3.detection` for the state (a watermark, a settle window for multipart
-  uploads whose ``LastModified`` predates their appearance, and at most 4,000 fingerprints: under 64 KiB)
-  and the two documented ways a file can be missed (an upload visible only more than
-  ``settle_seconds`` after its ``LastModified``; more than 4,000 files inside the settle window).
-* **Where the state lives.** The Airflow Variable ``arize_s3_new_files.<state_id>`` (metadata DB, shared
-  by every worker; :mod:`airflow_provider_arize.s3.state_store`). A state of another bucket/prefix under
-  the same ``state_id`` fails the task (``ArizeS3StateError``) instead of being reused.
-* **Commit order.** The files are pushed as the task's result (XCom ``return_value``) first; the state
-  is saved last, at the end of the successful poke or ``execute_complete``, and read back. A task that
-  fails before that reports the same files again when retried; one that succeeded never reports them
-  again. Overlapping runs: the sensor defaults to ``max_active_tis_per_dag=1`` (deferred instances
-  count), and a resumed deferral whose starting state was changed by another run meanwhile re-checks
-  against the stored state rather than trusting its event.
-* **Cost.** One detection lists the prefix: ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N``
-  objects under the listing prefix (globs narrow it to their shared literal head), per poke or per
-  trigger poll. Nothing is written to S3. The S3 client is created once per task instance and reused
-  by its later pokes (creating one costs more than a small listing), and it parses S3's timestamps
-  without dateutil (:func:`~airflow_provider_arize.s3.listing.use_fast_timestamps`), which otherwise
-  costs more than the request for a page of 1,000 keys.
-* **Arrival order (opt-in).** With ``keys_sort_by_arrival=True``, for prefixes whose keys sort in the
-  order they arrive (date-partitioned paths such as ``2026/11/23/part-0001.parquet``), a detection lists
-  only the keys after the last one seen (``StartAfter``): ``max(1, ceil(M / 1000))`` requests for the
-  ``M`` keys that arrived since, one request per poke while nothing is new, whatever the prefix's size.
-  The state holds that last key (under 16 KiB). The price: a key that sorts before the last seen key
-  when it appears (a late file in an earlier partition, an upload that completes after a later-sorting
-  one was seen, an overwrite) is **never reported**; listings whose own keys contradict arrival order
-  are logged as a warning. See :mod:`airflow_provider_arize.s3.arrival`. Each mode refuses the other's
-  state (``ArizeS3StateError``): switching modes needs a new ``state_id`` or deleting the Variable.
-* **Result.** ``[{"key", "size", "etag", "last_modified" (RFC 3339), "oversized"}]`` sorted by
-  ``(last_modified, key)``, at most ``max_files`` (the rest is reported by the next run). Files above
-  ``max_file_size`` (default: Arize's 1 GB limit) are reported, flagged, and logged as a warning.
-* **Waiting.** Succeeds when at least one file is new; otherwise pokes again every ``poke_interval``
-  (modes ``poke`` and ``reschedule``) or, with ``deferrable``, checks once and then waits in the
-  triggerer (:class:`~airflow_provider_arize.triggers.s3_new_files.ArizeS3NewFilesTrigger`). After
-  ``timeout`` it fails with ``AirflowSensorTimeout`` (skipped with ``soft_fail``); no state changes.
-  A killed task (``on_kill``) says in its log that nothing was saved, so its files come again.
-  Transient S3 errors (throttling, 5xx, dropped connections) are tolerated ``max_consecutive_errors``
-  times in a row; access denied or a missing bucket fail at once.
-"""
+Contract: ``docs/file-jobs.md``, "New-file detection in detail"."""
 
 from __future__ import annotations
 

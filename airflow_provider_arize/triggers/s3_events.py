@@ -1,78 +1,8 @@
-"""Event-driven detection of new files: long-poll the SQS queue a bucket's event notifications go to, and
-fire one event per batch of new files, for an Airflow asset watcher (no listing of the bucket at all).
+"""Asset-watcher trigger: long-poll the SQS queue a bucket's event notifications go to and fire one event
+per batch of new files, without listing the bucket.
 
-Operational contract:
-
-* **Use.** As the trigger of an ``AssetWatcher`` (see
-  :func:`airflow_provider_arize.operators.s3_events.arize_s3_events_asset`): every event it fires becomes
-  an asset event, which starts the DAG runs scheduled on the asset. It runs until the triggerer cancels
-  it and fires only ``success`` events carrying files; set the bucket up with
-  :func:`airflow_provider_arize.s3.notifications.configure_bucket_notifications`.
-* **Two paths, by Airflow version.** From Airflow 3.3 (acknowledged shared streams,
-  :func:`airflow_provider_arize.compat.has_acknowledged_shared_streams`) the triggerer runs one consumer
-  per queue, connection and region (:meth:`~ArizeS3EventsTrigger.shared_stream_key`; the
-  producer is :mod:`airflow_provider_arize.triggers.s3_events_shared`) and hands each batch of messages
-  to every watcher of the queue, each keeping its own bucket and key filter
-  (:meth:`~ArizeS3EventsTrigger.filter_shared_stream`): several watchers may share a queue. The
-  consumer's polling settings (``wait_time_seconds``, ``max_messages``, ``visibility_timeout``,
-  ``max_backoff``) are those of the watcher the triggerer started first: give every watcher of a queue
-  the same ones, and the same connection and region (watchers of one queue with different connections
-  are separate consumers and take each other's messages). On Airflow 3.1 and 3.2 each watcher runs its
-  own consumer (:meth:`~ArizeS3EventsTrigger.run`): one queue per watcher, as it deletes every message
-  it reads, including those for other buckets or keys outside its filter.
-* **Kwargs** are small and JSON-serialisable: the queue URL, the bucket and key filter, the AWS
-  connection id (never credentials), and the polling settings.
-* **Requests** (per consumer). ``ReceiveMessage`` long polls (``wait_time_seconds``, up to SQS's 20 s:
-  an idle queue costs 3 requests a minute and a message is received as soon as it arrives); after a
-  non-empty receive, more ``ReceiveMessage`` calls without waiting gather up to ``max_messages``
-  messages into the same batch (one event per watcher at most); then ``DeleteMessageBatch`` (10 messages
-  a request). No S3 request at all.
-* **Event.** ``{"status": "success", "bucket", "prefix", "files": [...], "counts": {...}, "message"}``:
-  ``files`` as :class:`~airflow_provider_arize.sensors.s3_new_files.ArizeS3NewFilesSensor` returns them
-  (see :mod:`airflow_provider_arize.s3.event_messages` for decoding, filtering, and duplicates within a
-  batch); ``counts`` says how many messages were test events, malformed, ignored, duplicates. A batch
-  with no file (only S3's test event, say) fires nothing; its messages are deleted.
-* **Delivery, Airflow 3.3 and later: at least once, messages deleted after the asset events are
-  stored.** A batch's messages are deleted only once every watcher subscribed when the batch was
-  broadcast has handled it and Airflow has confirmed each asset event they fired from it stored in the
-  metadata database (the triggerer reports it on its next state sync, about a second later). A batch
-  that does not get there (the triggerer stops or dies first; a confirmation does not come within
-  ``[triggerer] shared_stream_ack_timeout``, 300 s by default, which fails that watcher and restarts
-  it) is not deleted: SQS delivers its messages again after their visibility timeout, and a watcher
-  whose event was not stored fires it again. Keep the visibility timeout (the queue's, or
-  ``visibility_timeout``) above the time to a confirmation; above the ack timeout, a message is never
-  received twice while its first event is still unconfirmed. Watchers that start after a batch was
-  broadcast do not get it; ``[triggerer] shared_stream_cohort_grace_period`` lets watchers restarted
-  together join before the first receive.
-* **Delivery, Airflow 3.1 and 3.2: at least once from S3 to the trigger, at most once from the trigger
-  to the metadata database.** Messages are deleted right *after* the event is handed to the triggerer,
-  and before the triggerer has written the asset event to the metadata database (it does so within its
-  next loop, about a second): a triggerer that dies in that window loses those files' event (the
-  listing sensor with ``first_run="all"`` would still find them). A trigger stopped before the hand-off
-  deletes nothing: the messages become visible again after the queue's visibility timeout and are read
-  again. So may a message taken by a long poll the trigger was cancelled in (triggerer shutdown, trigger
-  reassigned): SQS can still hand it to the abandoned request (moto's server does), and it is delayed by
-  the visibility timeout, not lost.
-* **Duplicates.** SQS may deliver a message twice, and S3 may notify twice. Within a batch files count
-  once per ``(key, eTag)``; across batches the trigger remembers the fingerprints (key, ETag, event
-  time: one object version) of the last :data:`REMEMBERED_FILES` files it reported and drops repeats.
-  On Airflow 3.1 and 3.2 that memory is all: after a triggerer restart a redelivered message starts one
-  more DAG run with the same file. From 3.3, once Airflow confirmed an event stored (before its messages
-  are deleted), the watcher also writes the fingerprints of the last :data:`STORED_FILES` files it
-  reported to its asset's state store (key :data:`STORED_FILES_KEY`) and reads them back when it starts,
-  so a restarted watcher drops them too; only a triggerer dying between storing an event and writing
-  them (a fraction of a second) can still give one more run. Messages whose deletion fails are logged
-  and will be delivered again, and their files dropped.
-* **Errors.** Every failure of a receive or a delete (throttling, a dropped connection, a missing queue,
-  access denied) is logged (an error when retrying cannot help) and retried with the connection opened
-  anew after 2, 4, 8... seconds, at most ``max_backoff``: a watcher that returned would be restarted by the
-  triggerer at once, so it rides out failures instead.
-* **Stock alternative.** ``MessageQueueTrigger(scheme="sqs", sqs_queue=...)`` (common-messaging) runs the
-  Amazon provider's ``SqsSensorTrigger``: one receive per ``waiter_delay`` (default 60 s, sleeping that long
-  after an empty receive), messages deleted *before* the event is handed over, an event for every batch
-  (S3's test event included), its payload the raw messages. Importing it at DAG-parse time also loads every
-  queue provider (boto3 included); this module imports the Amazon hook only when the trigger runs.
-"""
+Contract (the two delivery paths by Airflow version, requests, events, duplicates, errors):
+``docs/file-jobs.md``, "Starting runs from S3 events instead of listing"."""
 
 from __future__ import annotations
 
