@@ -3,7 +3,7 @@
 No Airflow import and no I/O: each function takes what a poll read and decides.
 
 * :func:`evaluate_table_run`: is the query Arize reports for a window finished, failed, or not yet there?
-  Arize's query nodes carry no status (seed 003), so a query is *done* once it reports
+  Arize's query nodes carry no status, so a query is *done* once it reports
   ``recordsProcessedCount``; it has *failed* when it reports no count while none of the job's queries is
   pending any more (``totalQueriesPendingCount == 0``). A deleted job fails the wait; a paused job keeps
   it waiting (its queries run once the job is resumed), and the message says so.
@@ -126,7 +126,7 @@ def evaluate_table_run(
 def evaluate_file_ingestion(job: ImportJob, expected_seen: int, failed_baseline: int) -> FileIngestionOutcome:
     """Has Arize ingested every file the wait expects?
 
-    Arize reports only counters for a file job (seed 000; per-file fields are unpublished). The wait is
+    Arize reports only counters for a file job (per-file fields are unpublished). The wait is
     *done* when no file is pending and Arize has seen (succeeded + failed + pending) at least
     ``expected_seen`` files; it has *failed* when the failed counter rose above ``failed_baseline`` (its
     value when the wait began), or the job was deleted.

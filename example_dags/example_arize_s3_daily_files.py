@@ -1,4 +1,4 @@
-"""Daily predictions and delayed actuals from S3 into Arize, as seed 000 lays them out.
+"""Daily predictions and delayed actuals from S3 into Arize, as Arize's file-import documentation has them.
 
 ```
 s3://<bucket>/click-thru-rate/production/prediction/   one job: predictions

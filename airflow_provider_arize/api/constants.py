@@ -1,7 +1,7 @@
 """Every uncertain Arize API name, in one place.
 
 Arize publishes no SDL, so enum spellings, validation statuses and limits are reconstructed from its
-documentation (see ``docs/arize-api.md`` sections 3 and 8). The client, the operators and the local
+documentation (see ``docs/api-variants.md``). The client, the operators and the local
 emulator all read them from here: when a real introspection dump corrects a name, it is a one-line
 change and the emulator follows.
 
@@ -107,10 +107,10 @@ def is_validation_success(status: str | None, error: object | None) -> bool:
     return status is not None and status.strip().lower() in VALIDATION_SUCCESS_STATUSES
 
 
-#: Bucket access for file import jobs (seed 000). The bucket carries the tag ``INGESTION_TAG_KEY`` with the
-#: space's ingestion key (copied from Arize's UI), and a bucket policy lets Arize's importer role (an AWS
-#: role ARN ending in ``ARIZE_IMPORTER_ROLE_ARN_SUFFIX``; the account is Arize's) perform
-#: ``IMPORTER_ACTIONS`` on the bucket ARN and on ``<bucket ARN>/*``.
+#: Bucket access for file import jobs, as Arize's set-up asks. The bucket carries the tag
+#: ``INGESTION_TAG_KEY`` with the space's ingestion key (copied from Arize's UI), and a bucket policy lets
+#: Arize's importer role (an AWS role ARN ending in ``ARIZE_IMPORTER_ROLE_ARN_SUFFIX``; the account is
+#: Arize's) perform ``IMPORTER_ACTIONS`` on the bucket ARN and on ``<bucket ARN>/*``.
 ARIZE_IMPORTER_ROLE_ARN_SUFFIX: Final = ":role/arize-importer"
 INGESTION_TAG_KEY: Final = "arize-ingestion-key"
 IMPORTER_ACTIONS: Final = ("s3:GetBucketTagging", "s3:GetObject", "s3:ListBucket")

@@ -8,8 +8,9 @@ one host can answer:
 2. arguments and input fields fed by a variable whose value is ``None`` are left out;
 3. fields and arguments the host lacks (:class:`~.shape.host.HostShape`) are pruned, and a field left
    with an empty selection goes too;
-4. for a mutation sent in the seed's form (``pauseTableImportJob(input: { jobId: "..." })``), every
-   variable is written inline as an escaped literal, so no guessed input type name is sent.
+4. for a mutation sent in the form Arize's page writes it
+   (``pauseTableImportJob(input: { jobId: "..." })``), every variable is written inline as an escaped
+   literal, so no guessed input type name is sent.
 
 :func:`build_batch` packs several one-field reads into one query under aliases ``r0``, ``r1``...
 """

@@ -30,7 +30,8 @@ WAREHOUSES_ENV = "ARIZE_EMULATOR_WAREHOUSES"
 DEFAULT_WORKER_INTERVAL = 1.0
 #: Environment variable holding the S3 settings as JSON (so the secret key stays off command lines).
 S3_ENV = "ARIZE_EMULATOR_S3"
-#: Seconds between polls of file jobs' buckets (seed 000: "Updates to files are checked every 10 seconds").
+#: Seconds between polls of file jobs' buckets (Arize's file-import documentation: "Updates to files are
+#: checked every 10 seconds").
 DEFAULT_FILE_POLL_INTERVAL = 10.0
 
 

@@ -5,8 +5,8 @@
 ingest and S3 dry runs fail with ``ACCESS_DENIED`` saying so. Only ``blobStore: S3`` jobs are polled;
 GCS and Azure jobs are recorded but never ingest.
 
-**Access** (seed 000), checked for every dry run and for every job on every poll. A bucket is open to a
-space when both hold:
+**Access** (Arize's file-import set-up), checked for every dry run and for every job on every poll. A
+bucket is open to a space when both hold:
 
 * the bucket tag ``arize-ingestion-key`` equals the space's ingestion key (``GET /_emulator/spaces``);
 * the bucket policy has an ``Allow`` statement whose principal is an AWS role ARN ending in

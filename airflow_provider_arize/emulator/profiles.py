@@ -35,7 +35,7 @@ __all__ = [
 #: The SDL of every name the provider might use: the ``full`` profile, and the base of all others.
 SDL_PATH = Path(__file__).parent.parent / "api" / "shape" / "arize.graphql"
 #: Enums an ``upper_enums`` profile serves upper-case. Input-only enums (``ModelType``,
-#: ``ModelEnvironmentName``, ``TableStore``, ``BlobStore``) stay as Arize's seed pages show them.
+#: ``ModelEnvironmentName``, ``TableStore``, ``BlobStore``) stay as Arize's pages show them.
 UPPER_ENUMS = frozenset({"JobStatus"})
 FILE_PREFIX = "file:"
 

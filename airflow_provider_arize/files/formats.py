@@ -1,4 +1,4 @@
-"""File formats Arize imports (seed 000: CSV, Parquet, Avro and Apache Arrow) and how they are named.
+"""File formats Arize imports (CSV, Parquet, Avro and Apache Arrow) and how they are named.
 
 The format is taken from the name's suffix, case-insensitively; content is never sniffed to *choose*
 a format (Arize goes by the name too), only to explain a mismatch in an error message.

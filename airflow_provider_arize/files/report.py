@@ -28,7 +28,7 @@ from .rules import FileProblem, validate_layout
 
 __all__ = ["MAX_FILE_BYTES", "FileReport", "validate_file"]
 
-#: Arize's limit on one file (seed 000: "the total file limit being 1GB").
+#: Arize's limit on one file (its file-import documentation: "the total file limit being 1GB").
 MAX_FILE_BYTES: Final = _ARIZE_MAX_FILE_BYTES
 
 

@@ -1,4 +1,4 @@
-"""Check a file's columns against a model schema (docs/arize-api.md §6.3): :func:`validate_layout`.
+"""Check a file's columns against a model schema (rules: ``docs/file-jobs.md``): :func:`validate_layout`.
 
 See the package docstring for the table of rules. Column names are compared exactly (case-sensitive);
 a missing column whose name matches another only by case says so. A column of type ``null`` (all

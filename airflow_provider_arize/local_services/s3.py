@@ -103,7 +103,7 @@ class FakeS3Server:
     def create_arize_bucket(
         self, bucket: str, ingestion_key: str, importer_role_arn: str = LOCAL_IMPORTER_ROLE_ARN
     ) -> None:
-        """Create ``bucket`` as seed 000's Terraform does: tagged ``arize-ingestion-key`` and with the
+        """Create ``bucket`` as Arize's file-import set-up asks: tagged ``arize-ingestion-key`` and with the
         read-only policy for Arize's importer role. Idempotent."""
         client = self.client()
         existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}

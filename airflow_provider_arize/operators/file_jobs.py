@@ -2,7 +2,7 @@
 
 Arize polls the job's bucket and prefix recursively and ingests every CSV, Parquet, Avro or Arrow file
 whose columns match the schema. With delayed actuals, predictions and actuals live under two prefixes
-and are two jobs sharing the prediction-id column, model and space (seed 000).
+and are two jobs sharing the prediction-id column, model and space.
 
 Operational contract:
 

@@ -1,5 +1,5 @@
 """Check (and optionally set up) a bucket's access for Arize's S3 import: the ``arize-ingestion-key`` tag
-and the read-only bucket policy for Arize's importer role (seed 000).
+and the read-only bucket policy for Arize's importer role.
 
 Operational contract:
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-#: Arize's per-file limit for file imports (seed 000: "the total file limit being 1GB").
+#: Arize's per-file limit for file imports (its file-import documentation: "the total file limit being 1GB").
 ARIZE_MAX_FILE_BYTES: Final = 1_000_000_000
 #: Hex characters of a fingerprint: 48 bits; the chance that a new object collides with one of the
 #: (at most ``MAX_RECENT``) remembered ones is below 1e-10.

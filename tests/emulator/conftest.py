@@ -34,7 +34,7 @@ mutation CreateFile($input: CreateFileImportJobInput!) {
 
 
 def bigquery_input(space_id: str, **overrides: Any) -> dict[str, Any]:
-    """A valid createTableImportJob input (seed 003's example values)."""
+    """A valid createTableImportJob input (the example values of Arize's table-import page)."""
     data: dict[str, Any] = {
         "spaceId": space_id,
         "modelName": "My Test Model",

@@ -1,4 +1,4 @@
-"""Table import jobs: seed 003's documents verbatim, lifecycle, updates, both jobId forms."""
+"""Table import jobs: Arize's example documents verbatim, lifecycle, updates, both jobId forms."""
 
 from __future__ import annotations
 

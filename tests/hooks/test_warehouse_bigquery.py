@@ -1,7 +1,7 @@
 """BigQuery warehouse hook at the client boundary.
 
-Mocked on purpose: nothing on this machine speaks BigQuery (see ``local-stack.md``; ``bqemulator`` only
-runs from its own environment). ``BigQueryHook.get_client`` is patched to return a small fake client
+Mocked on purpose: nothing on this machine speaks BigQuery (``bqemulator`` only runs from its own
+environment). ``BigQueryHook.get_client`` is patched to return a small fake client
 whose ``get_table`` returns real ``google.cloud.bigquery.SchemaField`` objects and whose ``query``
 records the SQL and the ``QueryJobConfig`` it was sent and returns a count. Everything above that line
 (the official ``BigQueryHook`` construction, our config reading, type checks, SQL and parameter

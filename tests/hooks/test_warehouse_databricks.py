@@ -1,7 +1,7 @@
 """Databricks warehouse hook through the real ``DatabricksSqlHook``, with ``databricks.sql.connect``
 replaced by a small DuckDB-backed DB-API stand-in.
 
-A stand-in because nothing local speaks the Databricks SQL (Thrift) protocol (see ``local-stack.md``).
+A stand-in because nothing local speaks the Databricks SQL (Thrift) protocol.
 It sits exactly at the driver boundary: the provider hook builds its connection arguments, opens
 cursors, runs statements with native ``:name`` parameters and wraps rows as usual. The stand-in
 translates what DuckDB needs (backticks to double quotes, ``:name`` to ``$name``), answers

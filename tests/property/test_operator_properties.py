@@ -5,7 +5,7 @@ update). Unspoiled arguments always succeed, and each test sees both outcomes (t
 
 The operators run ``execute`` against one in-process emulator (rate limits off, so hypothesis's hundreds
 of examples are not paced). Valid examples really create jobs and trigger windows there. Job ids are
-opaque to clients (``docs/arize-api.md``): a well-formed one (a non-blank string without spaces or control
+opaque to clients: a well-formed one (a non-blank string without spaces or control
 characters) that names no job is refused by Arize with an error naming the id, which only Arize can know.
 """
 

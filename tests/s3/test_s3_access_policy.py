@@ -29,7 +29,7 @@ def policy(*statements: dict[str, Any]) -> str:
 
 
 def arize_statement(**overrides: Any) -> dict[str, Any]:
-    """The statement seed 000's Terraform produces."""
+    """The statement Arize's file-import set-up asks for."""
     return {
         "Effect": "Allow",
         "Principal": {"AWS": [ROLE]},

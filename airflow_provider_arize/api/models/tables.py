@@ -200,7 +200,7 @@ class TableIngestionParameters:
     ``query_window_size_hours`` of change timestamps per query (0 = up to now), ``row_limit`` per query.
 
     Each is a GraphQL ``Int`` (32-bit). Arize may report the interval and the window in seconds
-    (``refreshIntervalSeconds``, ``queryWindowSizeSeconds``: ``docs/arize-api.md``), so they are bounded
+    (``refreshIntervalSeconds``, ``queryWindowSizeSeconds``: ``docs/api-variants.md``), so they are bounded
     so that their seconds fit an ``Int`` too: at most 35,791,394 minutes and 596,523 hours (68 years).
     """
 

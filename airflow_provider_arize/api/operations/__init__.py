@@ -85,7 +85,8 @@ def _read_dir(*parts: str) -> dict[str, str]:
     }
 
 
-#: Operations sent in the seed's form (input written inline): their input type names are guesses.
+#: Operations sent in the form Arize's page writes them (input written inline): their input type names
+#: are guesses.
 SEED_FORM: frozenset[str] = frozenset(
     {
         Operation.CREATE_TRIGGERED_ONGOING_TABLE_IMPORT_JOB,

@@ -156,7 +156,7 @@ GROUPS: tuple[Group, ...] = (
     ),
 )
 
-#: Names Arize's own pages show ([seed] and [docs] in the API reference): used without precaution.
+#: Names Arize's own pages show (tagged [seed] and [docs] in ``arize.graphql``): used without precaution.
 CERTAIN: frozenset[str] = frozenset(
     _keys(
         "Query.node Node.id Space.id Space.name Space.tableJobs Space.tableJobs(first) "

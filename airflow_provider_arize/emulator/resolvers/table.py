@@ -1,4 +1,5 @@
-"""Table import-job mutations (seed 003), including event-based Snowflake jobs and runs."""
+"""Table import-job mutations (as Arize's table-import page shows them), including event-based Snowflake
+jobs and runs."""
 
 from __future__ import annotations
 

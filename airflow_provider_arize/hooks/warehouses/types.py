@@ -4,7 +4,7 @@ A warehouse reports a type as text (Snowflake ``NUMBER(38,0)``/``TIMESTAMP_NTZ``
 ``ARRAY<STRING>``, Databricks ``decimal(10,2)``/``array<string>``). :func:`classify` maps it to a
 :class:`Kind`; :data:`ROLE_RULES` says which kinds a role accepts. Pure functions, no I/O.
 
-Accepted kinds per role (from Arize's column-type rules, arize-api.md §6.3):
+Accepted kinds per role (Arize's column-type rules; for files, ``docs/file-jobs.md``):
 
 ======================================================  ============================================
 Role (schema field)                                     Accepted
