@@ -1,5 +1,5 @@
 """References to jobs as users pass them: checked before any request. Cheap to import (operators
-import it at DAG-parse time); the error class is imported only on failure."""
+import it at DAG-parse time): it needs only ``api.errors``, loaded at parse time anyway."""
 
 from __future__ import annotations
 
