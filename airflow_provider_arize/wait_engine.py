@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
 from airflow_provider_arize.waits import ErrorBudget, is_transient
 
-__all__ = ["Wait", "defer_timeout", "wait_async", "wait_sync"]
+__all__ = ["Decision", "Wait", "defer_timeout", "wait_async", "wait_sync"]
 
 
 class Decision(Protocol):

@@ -30,21 +30,15 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 from airflow_provider_arize.api.constants import DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_POLL_INTERVAL
 from airflow_provider_arize.api.errors import ArizeError, ArizeWaitTimeoutError
 from airflow_provider_arize.hooks.arize import ArizeHook
-from airflow_provider_arize.wait_engine import Wait, wait_async
+from airflow_provider_arize.wait_engine import Decision, Wait, wait_async
 
 if TYPE_CHECKING:
     from airflow_provider_arize.api.async_client import AsyncArizeClient
     from airflow_provider_arize.api.poll_reads import Poller
 
 
-class Outcome(Protocol):
-    """What one poll decided (:class:`~airflow_provider_arize.waits.TableRunOutcome` and friends)."""
-
-    @property
-    def state(self) -> str: ...
-
-    @property
-    def message(self) -> str: ...
+class Outcome(Decision, Protocol):
+    """A wait engine's decision that also says what a trigger event carries besides status and message."""
 
     def details(self) -> dict[str, Any] | None: ...
 
