@@ -1,11 +1,8 @@
 """Reading an ``arize`` Airflow connection into client settings (no network, no Airflow import).
 
-Connection fields: ``host`` is the endpoint URL (default ``https://app.arize.com``), ``password`` the
-developer API key; the extra holds ``space_id`` and optional ``job_id_form`` (``auto`` | ``global`` |
-``short``), ``timeout`` (seconds), ``verify`` (TLS verification, default on), ``ca_bundle`` (path) and
-the retry settings ``retry_max_attempts``, ``retry_backoff_base``, ``retry_backoff_max`` and
-``retry_max_retry_after`` (``docs/connection.md``). Extra keys may also carry the form prefix
-``extra__arize__``.
+``host`` is the endpoint URL, ``password`` the developer API key; the extra holds ``space_id``, the job
+id form, TLS and retry settings, its keys optionally prefixed ``extra__arize__``. Every field, its
+default and what is validated: ``docs/connection.md``.
 """
 
 from __future__ import annotations

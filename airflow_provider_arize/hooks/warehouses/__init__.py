@@ -1,36 +1,8 @@
 """The warehouse side of table import jobs: table configs, preflight checks, row counts, reconciliation.
 
-Example::
-
-    from airflow_provider_arize.hooks.warehouses import reconcile, warehouse_hook
-
-    wh = warehouse_hook("Snowflake", "snowflake_default")        # no I/O here
-    config = wh.table_config(table="PREDICTIONS")                # reads the connection only
-    report = wh.preflight(config, schema)                        # one metadata query
-    n = wh.count_rows(config, "CHANGED_AT", window)              # metadata + COUNT(*)
-    reconcile(window, expected=n, processed=arize_count, on_mismatch="fail")
-
-Operational contract (details in :mod:`.base`):
-
-* :func:`warehouse_hook` and the hook constructors do no I/O and import no provider: the Airflow
-  connection is looked up on first use, the official provider hook (``SnowflakeHook``, ``BigQueryHook``,
-  ``DatabricksSqlHook``) is imported inside the method that uses it. Safe at DAG-parse time.
-* ``table_config`` reads the connection, never the warehouse. ``columns``, ``preflight`` and
-  ``count_rows`` only read (metadata and ``COUNT(*)``): idempotent, safe to retry. Nothing is retried
-  here beyond what the official hooks do; errors propagate to the task.
-* :class:`ArizePreflightError` (a config error; the table or schema must change, not retried) lists
-  every problem with table, column, role and reason. :class:`ArizeReconcileError` reports both counts and
-  the window.
-* Values are bound as query parameters; identifiers are quoted per warehouse. Connection passwords and
-  tokens are masked and never appear in messages.
-
-Accepted column types per role are tabled in :mod:`.types`.
-
-Layout, one module per job: column types and role rules (:mod:`.types`), preflight checks
-(:mod:`.preflight`), window bounds (:mod:`.bounds`), reconciliation (:mod:`.reconcile`), errors
-(:mod:`.errors`), the shared hook contract (:mod:`.base`) and one hook per warehouse (:mod:`.snowflake`,
-:mod:`.bigquery`, :mod:`.databricks`). No module here imports a warehouse provider, driver or client
-library at import time.
+:func:`warehouse_hook` gives the hook of a ``tableStore`` (no I/O). What every hook guarantees (no I/O
+at construction, read-only queries, bound values, masked secrets), each warehouse's rules and the
+accepted column types: ``docs/warehouses.md``.
 """
 
 from __future__ import annotations

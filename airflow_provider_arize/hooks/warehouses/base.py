@@ -1,17 +1,8 @@
 """The warehouse hook contract shared by Snowflake, BigQuery and Databricks.
 
-* Construction does nothing: no connection lookup, no import of a provider, no I/O. The Airflow
-  connection is looked up on first use (once per hook) and its password is registered with Airflow's
-  secret masker; the official provider hook is imported and built inside the method that needs it.
-* :meth:`WarehouseHook.table_config` reads the connection only (no query) and returns the package's
-  validated table config, or raises :class:`~airflow_provider_arize.api.errors.ArizeConfigError` naming
-  the missing field.
-* :meth:`~WarehouseHook.columns`, :meth:`~WarehouseHook.preflight` and :meth:`~WarehouseHook.count_rows`
-  are read-only metadata or ``COUNT(*)`` queries: idempotent and safe to repeat. Nothing is retried here;
-  the official hooks and drivers apply their own retry policies, and a failure propagates to the task
-  (where Airflow's task retries apply). A missing table is an :class:`ArizePreflightError`, not retried.
-* Identifiers are quoted by each warehouse module; values are always bound as query parameters.
-* Messages name tables and columns, never connection passwords or tokens.
+The guarantees (no I/O at construction, ``table_config`` reads only the connection, read-only queries
+that are safe to repeat, bound values, no secrets in messages): ``docs/warehouses.md``, "What every hook
+guarantees".
 """
 
 from __future__ import annotations
@@ -83,7 +74,7 @@ def split_table_name(
 
 
 class WarehouseHook(BaseHook):
-    """Base of the per-warehouse hooks; see the module docstring for the contract.
+    """Base of the per-warehouse hooks; contract: ``docs/warehouses.md``, "What every hook guarantees".
 
     :param conn_id: the Airflow connection of the official provider (``snowflake``,
         ``google_cloud_platform``, ``databricks``).

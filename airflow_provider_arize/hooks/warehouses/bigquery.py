@@ -1,17 +1,8 @@
 """BigQuery: table configs from a ``google_cloud_platform`` connection, metadata and counts via the
-google provider's ``BigQueryHook`` and its ``google.cloud.bigquery`` client.
+google provider's ``BigQueryHook`` (imported inside the methods).
 
-* ``projectId`` comes from ``project=`` / ``database=``, else the connection extra ``project`` (also
-  ``project_id`` and the legacy ``extra__google_cloud_platform__project``, as the google provider reads
-  it), else the ``project_id`` of an inline ``keyfile_dict``; no credentials are loaded for this.
-  ``dataset`` is required (``dataset=`` or its alias ``schema=``): a GCP connection has no default.
-* Columns come from ``client.get_table(...).schema`` (one metadata call): ``REPEATED`` fields are
-  reported as ``ARRAY<type>``. ``NotFound`` is an ``ArizePreflightError``.
-* Counts run one standard-SQL query job with named ``@window_start``/``@window_end`` parameters typed
-  ``TIMESTAMP`` (instant columns), ``DATETIME`` (wall-clock), ``DATE`` or ``INT64`` (epoch seconds);
-  identifiers are backtick-quoted. Jobs are billed to the connection's project when it names one, else
-  the table's.
-* ``BigQueryHook`` and ``google.cloud`` are imported inside the methods (they take seconds to import).
+Where each part of the config comes from, how columns are read and counts bound: ``docs/warehouses.md``,
+"BigQuery".
 """
 
 from __future__ import annotations
@@ -41,7 +32,7 @@ def _field_type(field: Any) -> str:
 
 
 class BigQueryWarehouseHook(WarehouseHook):
-    """BigQuery through the official ``BigQueryHook``; see the module docstring.
+    """BigQuery through the official ``BigQueryHook``; see ``docs/warehouses.md``, "BigQuery".
 
     :param location: BigQuery location for query jobs (default: inferred from the table's dataset).
     """

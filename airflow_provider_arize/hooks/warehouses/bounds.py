@@ -1,16 +1,7 @@
-"""Turning a half-open UTC window ``[start, end)`` into bind values for a change-timestamp column.
+"""Turning a half-open UTC window ``[start, end)`` into bind values for a change-timestamp column, per kind
+of column (instant, wall-clock, date, epoch seconds). Pure functions, no I/O.
 
-The values are chosen so that ``column >= lo AND column < hi`` selects exactly the rows whose change
-time, read as UTC, lies in the window, for each kind of column:
-
-* an instant (``TIMESTAMP_TZ``/``TIMESTAMP_LTZ``, BigQuery ``TIMESTAMP``, Databricks ``timestamp``): the
-  aware UTC datetimes themselves;
-* a wall-clock timestamp (``TIMESTAMP_NTZ``, ``DATETIME``, ``timestamp_ntz``), read as UTC: naive UTC
-  datetimes;
-* a ``DATE`` (a day counts at its midnight UTC): the first day whose midnight is at or after each bound;
-* an integer of epoch seconds: the smallest whole second at or after each bound.
-
-Pure functions, no I/O.
+The values chosen for each kind: ``docs/warehouses.md``, "Window bounds".
 """
 
 from __future__ import annotations

@@ -1,21 +1,8 @@
 """Databricks: table configs from a ``databricks`` connection, metadata and counts via
-``DatabricksSqlHook`` (the ``databricks-sql-connector`` underneath).
+``DatabricksSqlHook`` (the ``databricks-sql-connector`` underneath; imported inside the methods).
 
-* ``hostName`` is the connection host (extra ``host`` first, as the provider reads it), without scheme
-  or path; ``endpoint`` is the SQL warehouse HTTP path: ``http_path=`` (call or hook argument), else the
-  extra ``http_path``; ``port`` is the connection port, if set. ``catalog`` comes from ``catalog=`` /
-  ``database=`` or the extra ``catalog``; ``databricksSchema`` from ``schema=``, the extra ``schema`` or
-  the connection's schema field. ``azure_resource_id`` / ``azure_tenant_id`` are copied from the extra.
-* The token is *not* put in the config unless ``include_token=True`` (then: extra ``token``, else the
-  password); it is masked in logs and never shown in ``repr``. Prefer a dedicated token for Arize.
-* Columns come from ``DESCRIBE TABLE`` (rows up to the first blank or ``#`` row). A
-  ``TABLE_OR_VIEW_NOT_FOUND`` / ``SCHEMA_NOT_FOUND`` / catalog-not-found error is an
-  ``ArizePreflightError``.
-* Counts bind ``:window_start`` / ``:window_end`` as native query parameters (aware datetimes become
-  ``TIMESTAMP``, naive ``TIMESTAMP_NTZ``, dates ``DATE``, ints ``BIGINT``); identifiers are
-  backtick-quoted with backticks doubled.
-* The provider's retries apply (30 attempts by default; the extra ``_retry_stop_after_attempts_count``
-  lowers them). ``DatabricksSqlHook`` is imported inside the methods.
+Where each part of the config comes from, the token, how columns are read and counts bound, the
+provider's retries: ``docs/warehouses.md``, "Databricks".
 """
 
 from __future__ import annotations
@@ -68,7 +55,7 @@ def _not_found(exc: BaseException) -> bool:
 
 
 class DatabricksWarehouseHook(WarehouseHook):
-    """Databricks SQL through the official ``DatabricksSqlHook``; see the module docstring.
+    """Databricks SQL through the official ``DatabricksSqlHook``; see ``docs/warehouses.md``, "Databricks".
 
     :param http_path: the SQL warehouse HTTP path (default: the connection extra ``http_path``).
     """

@@ -1,13 +1,7 @@
 """Errors of the warehouse side: a table that does not suit its schema, and counts that disagree.
 
-* :class:`ArizePreflightError` (an :class:`~airflow_provider_arize.api.errors.ArizeConfigError`): the table
-  is missing, or columns are missing or have types Arize refuses for their role. Raised before anything
-  is sent to Arize; not retried (the table or the schema must change). ``problems`` lists every problem
-  found; ``field`` is the role of the first.
-* :class:`ArizeReconcileError` (an :class:`~airflow_provider_arize.api.errors.ArizeError`): Arize
-  processed a different number of rows for a window than the warehouse holds. Not retried.
-
-Messages name tables, columns, roles and types, never connection settings or secrets.
+What each means and whether it is retried: ``docs/warehouses.md``, "Errors". Messages name tables,
+columns, roles and types, never connection settings or secrets.
 """
 
 from __future__ import annotations
@@ -36,7 +30,7 @@ class PreflightProblem:
 
 
 class ArizePreflightError(ArizeConfigError):
-    """The warehouse table does not suit the schema; see the module docstring. ``table`` is the fully
+    """The warehouse table does not suit the schema (``docs/warehouses.md``, "Errors"). ``table`` is the fully
     qualified table name (``None`` when the problem is not about one table)."""
 
     def __init__(

@@ -2,17 +2,7 @@
 
 :func:`check_columns` is pure (no I/O): given the columns a warehouse reported and the schema, it
 returns a :class:`PreflightReport` or raises one :class:`ArizePreflightError` listing every problem.
-
-Rules:
-
-* Every exact column the schema names (``schema.columns()``, ``featuresList``, ``tagsList``, embedding
-  columns) must exist. Names match case-insensitively (Snowflake folds unquoted names to upper case,
-  BigQuery and Databricks ignore case); an exact-case match wins over a case-insensitive one, and a name
-  matching several columns that differ only in case is a problem.
-* Each must have a type its role accepts (:mod:`.types`).
-* The ``features``, ``tags`` and ``shapValues`` prefixes must each match at least one column (prefix
-  compared case-insensitively; columns in ``schema.exclude`` skipped), and every matched column must have
-  an accepted type.
+The rules (name matching, types per role, prefixes): ``docs/warehouses.md``, "Preflight rules".
 """
 
 from __future__ import annotations
@@ -108,7 +98,7 @@ class ColumnResolver:
 def check_columns(
     table: str, columns: Mapping[str, str], schema: ModelSchema, *, bare_timestamp_aware: bool
 ) -> PreflightReport:
-    """Check ``columns`` (name → warehouse type) against ``schema``; see the module docstring.
+    """Check ``columns`` (name → type) against ``schema``: ``docs/warehouses.md``, "Preflight rules".
 
     :param bare_timestamp_aware: how the warehouse reads a plain ``TIMESTAMP`` (see :func:`.types.classify`).
     :raises ArizePreflightError: listing every problem; ``field`` is the role of the first.

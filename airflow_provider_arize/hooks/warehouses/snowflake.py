@@ -1,16 +1,8 @@
-"""Snowflake: table configs from a ``snowflake`` connection, metadata and counts via ``SnowflakeHook``.
+"""Snowflake: table configs from a ``snowflake`` connection, metadata and counts via ``SnowflakeHook``
+(imported inside the methods).
 
-* ``accountID`` is the connection extra ``account`` (with ``region`` appended as ``account.region`` when
-  the extra sets one, the legacy locator form); ``database`` defaults to the extra ``database`` and
-  ``schema`` to the connection's schema field (extra ``schema`` as a fallback), as ``SnowflakeHook`` reads
-  them.
-* Columns come from ``<database>.INFORMATION_SCHEMA.COLUMNS`` (one query; ``NUMBER`` types carry
-  precision and scale, e.g. ``NUMBER(38,0)``). The schema and table are looked up as given and in upper
-  case (how Snowflake stores unquoted names), the exact spelling winning; the resolved names are quoted
-  exactly in later queries. A missing database, schema or table is an ``ArizePreflightError``.
-* Values are bound through the connector's ``pyformat`` parameters (``%(name)s``); identifiers are
-  double-quoted with ``"`` doubled and ``%`` doubled (the connector interpolates ``%``).
-* ``SnowflakeHook`` (``apache-airflow-providers-snowflake``) is imported inside the methods.
+Where each part of the config comes from, how names are resolved and quoted, how values are bound:
+``docs/warehouses.md``, "Snowflake".
 """
 
 from __future__ import annotations
@@ -56,7 +48,7 @@ def _type_text(data_type: str, precision: Any, scale: Any) -> str:
 
 
 class SnowflakeWarehouseHook(WarehouseHook):
-    """Snowflake through the official ``SnowflakeHook``; see the module docstring."""
+    """Snowflake through the official ``SnowflakeHook``; see ``docs/warehouses.md``, "Snowflake"."""
 
     store = "Snowflake"
     bare_timestamp_aware = False  # TIMESTAMP means TIMESTAMP_NTZ by default
@@ -70,7 +62,7 @@ class SnowflakeWarehouseHook(WarehouseHook):
         account_id: str | None = None,
     ) -> SnowflakeTableConfig:
         """``SnowflakeTableConfig`` for ``table`` (or ``database.schema.table``); what is not given comes
-        from the connection (see the module docstring)."""
+        from the connection (``docs/warehouses.md``, "Snowflake")."""
         database, schema, name = split_table_name(
             table, database, schema, outer_field="database", schema_field="schema"
         )

@@ -1,44 +1,9 @@
 """Warehouse column types, sorted into kinds, and the kinds Arize accepts for each schema role.
 
-A warehouse reports a type as text (Snowflake ``NUMBER(38,0)``/``TIMESTAMP_NTZ``, BigQuery ``INT64``/
-``ARRAY<STRING>``, Databricks ``decimal(10,2)``/``array<string>``). :func:`classify` maps it to a
-:class:`Kind`; :data:`ROLE_RULES` says which kinds a role accepts. Pure functions, no I/O.
-
-Accepted kinds per role (Arize's column-type rules; for files, ``docs/file-jobs.md``):
-
-======================================================  ============================================
-Role (schema field)                                     Accepted
-======================================================  ============================================
-``predictionId``, ``predictionGroupId``                 string, integer
-``timestamp``                                           timestamp, datetime, date, integer or
-                                                        non-integer number (epoch seconds)
-``predictionLabel``, ``actualLabel``,                   any scalar (anything convertible to a
-``relevanceLabel``                                      string); not array, object/map/struct, variant
-``predictionScore``, ``actualScore``,                   numeric (integer or non-integer)
-``relevanceScore``, ``shapValues`` columns
-``predictionScores``, ``actualScores``,                 a class-to-score map: object/map/struct,
-``thresholdScores``                                     variant/JSON, or array
-``features`` / ``featuresList``, ``tags`` /             numeric, string, boolean, or an array of
-``tagsList``                                            strings (untyped arrays accepted)
-``version``, ``batchId``                                string
-``rank``                                                integer
-``changeTimestamp``                                     timestamp, datetime, date, or integer epoch
-                                                        seconds
-embedding ``vectorCol``                                 array of numbers (untyped arrays accepted)
-embedding ``rawDataCol``                                string or array of strings
-embedding ``linkToDataCol``                             string
-any other exact-column role                             as a label (any scalar)
-======================================================  ============================================
-
-Notes:
-
-* Snowflake ``NUMBER``/``DECIMAL`` with scale 0 (the default) is an integer; a non-zero scale is a
-  non-integer number. BigQuery ``NUMERIC``/``BIGNUMERIC`` are non-integer numbers.
-* A bare ``TIMESTAMP`` means ``TIMESTAMP_NTZ`` on Snowflake (the default ``TIMESTAMP_TYPE_MAPPING``) and an
-  instant on BigQuery and Databricks; see :attr:`ColumnType.tz_aware`.
-* Snowflake's ``ARRAY`` is untyped, so its elements cannot be checked; ``VARIANT`` is refused wherever
-  an array is accepted, because nothing says what it holds (cast it to ``ARRAY`` or a scalar type).
-  fakesnow reports ``ARRAY`` and ``OBJECT`` columns as ``VARIANT``.
+:func:`classify` maps a type as a warehouse reports it (``NUMBER(38,0)``, ``INT64``, ``array<string>``)
+to a :class:`Kind`; :data:`ROLE_RULES` says which kinds a role accepts. Pure functions, no I/O. The
+table of accepted kinds per role, and the notes on Snowflake numbers, bare ``TIMESTAMP`` and untyped
+arrays: ``docs/warehouses.md``, "Accepted column types per role".
 """
 
 from __future__ import annotations
