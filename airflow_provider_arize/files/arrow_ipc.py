@@ -1,17 +1,7 @@
-"""Arrow IPC: the file format (Feather v2, ``ARROW1`` magic at both ends) and the stream format.
+"""Arrow IPC: schema and row count of the file format (Feather v2) and the stream format, reading only the
+footer and message headers.
 
-* **File**: the last 10 bytes (footer length + magic), then the footer (schema and the list of record
-  batch blocks); then, for the row count, each batch's *message header* only (its ``metaDataLength``,
-  typically a few hundred bytes; batch bodies are never read). Bytes read = 10 + footer + the batch
-  headers, at most :data:`MAX_BATCH_HEADERS` of them (beyond that the row count is reported as unknown,
-  ``None``). Requests = 2 + number of batches read.
-* **Stream** (no footer; starts with a schema message): the first 8 bytes, then the schema message.
-  The row count is unknown without reading the whole stream (``None``; :func:`count_stream_rows`
-  streams it).
-
-A ``.arrow``/``.feather``/``.ipc`` name is read as a file when it ends with the ``ARROW1`` magic, else as
-a stream when it starts like one. Feather v1 (``FEA1``) is not supported.
-"""
+Bytes and requests per format: ``docs/file-jobs.md``, "Bytes read, per format"."""
 
 from __future__ import annotations
 

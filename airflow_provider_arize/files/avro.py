@@ -1,23 +1,7 @@
 """Avro object container files: schema from the header, row count from a walk over block headers.
 
-Layout: magic ``Obj\\x01``, a metadata map (``avro.schema`` JSON, ``avro.codec``), a 16-byte sync
-marker, then blocks of (row count, byte size, data, sync marker), the two numbers zig-zag varints.
-
-* **Header**: the first :data:`FIRST_READ_BYTES` (64 KiB), doubled while the header is longer, up to
-  :data:`MAX_HEADER_BYTES` (1 MiB; a larger header is refused).
-* **Row count and integrity**: each block's two varints are read and its data is skipped; every skip
-  lands on a sync marker, which is checked (a mismatch means corruption or truncation). By default
-  (:func:`inspect_avro`'s ``max_block_reads=0``) the walk covers only the blocks inside the first read,
-  so a large file costs no request per block: when the walk would need more bytes it stops, the row
-  count is unknown (``None``), and one more request of 16 bytes checks that the file *ends* with the
-  sync marker (a truncated file does not). So validation makes 2 requests for a header within the first
-  64 KiB, and at most 6 (the header read in 5 doubling steps up to 1 MiB) whatever the file's size.
-  ``max_block_reads=None`` walks every block (one 36-byte request per
-  block beyond the first read: the exact count that :func:`~airflow_provider_arize.files.count_rows`
-  uses); a number allows that many requests.
-
-Block data is never decoded, so every codec is accepted.
-"""
+Header bounds, the block walk's budget and the sync-marker checks: ``docs/file-jobs.md``, "Bytes read,
+per format"."""
 
 from __future__ import annotations
 
@@ -129,7 +113,8 @@ class _OutOfBudget(Exception):
 
 
 def inspect_avro(reader: RangeReader, max_block_reads: int | None = 0) -> FileLayout:
-    """Columns and row count of an Avro object container file (see the module docstring).
+    """Columns and row count of an Avro object container file (bounds: ``docs/file-jobs.md``, "Bytes
+    read, per format").
 
     ``max_block_reads``: requests the block walk may make beyond the first read (``None``: no limit).
     """

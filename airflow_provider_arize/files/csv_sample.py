@@ -1,26 +1,6 @@
 """CSV: column names from the header line, types inferred from a sample of rows.
 
-Reads the first :data:`SAMPLE_BYTES` (64 KiB) in one request. When no line ends in that sample, reads
-are doubled until one does, up to :data:`MAX_HEADER_BYTES` (1 MiB; a longer header is refused). The row
-count is unknown (``None``) without reading everything; :func:`count_csv_rows` does that.
-
-Inference (per column, over the sampled rows; the sample's last, possibly cut, line is dropped):
-
-=============  ==========================================================================
-type           every non-empty value in the sample is
-=============  ==========================================================================
-``integer``    an optionally signed run of digits
-``float``      a decimal or scientific number (or ``nan``/``inf``); integers mixed in stay float
-``boolean``    ``true`` or ``false`` (any case)
-``timestamp``  an ISO 8601 date-time (``2024-08-20T01:00:00Z``, ``2024-08-20 01:00:00.5+02:00``)
-``date``       an ISO 8601 date (``2024-08-20``)
-``string``     anything else, or a mix of the above
-``null``       no non-empty value in the sample (``""``, ``null``, ``NA``, ``N/A``, ``None``)
-=============  ==========================================================================
-
-CSV has no list, struct or map columns: a value such as ``[1, 2]`` is a string.
-Files are read as UTF-8 (a byte-order mark is skipped), comma separated, with ``"`` quoting.
-"""
+Sample size, inference rules and dialect: ``docs/file-jobs.md``, "Bytes read, per format"."""
 
 from __future__ import annotations
 

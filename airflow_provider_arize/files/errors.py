@@ -1,13 +1,5 @@
-"""Errors of the file validation library.
-
-* :class:`FileValidationError` (an ``ArizeConfigError``): the file cannot be used as an Arize inference
-  file: unknown suffix, not the format its name says, corrupt or truncated content.
-* :class:`FileReadError` (an ``OSError``): the bytes could not be read (missing object, access denied,
-  network failure). Not a property of the file: the same read may succeed later.
-
-:func:`~airflow_provider_arize.files.validate_file` never raises either of them: it turns both into
-problems of its report (``role`` ``"file"`` and ``"read"`` respectively).
-"""
+"""Errors of the file validation library: the file is unusable (:class:`FileValidationError`) or its bytes
+could not be read (:class:`FileReadError`); ``validate_file`` turns both into problems of its report."""
 
 from __future__ import annotations
 

@@ -1,20 +1,7 @@
-"""Dispatch to the per-format readers: :func:`inspect_file` (cheap) and :func:`count_rows` (exact).
+"""Dispatch to the per-format readers: :func:`inspect_file` (cheap, bounded reads) and :func:`count_rows`
+(exact).
 
-Read bounds of :func:`inspect_file`, per format (independent of the file's size unless noted):
-
-==========  ====================================================================================
-format      bytes read
-==========  ====================================================================================
-Parquet     8 + footer (2 requests)
-Arrow file  10 + footer + each record batch's message header (2 + batches requests; row count
-            ``None`` above 16 batches, and then no batch header is read)
-Arrow       8 + the schema message (2 requests); row count ``None``
-stream
-Avro        64 KiB (more only for a header over 64 KiB, at most 1 MiB), and the last 16 bytes (the
-            sync marker) when the blocks go on past that first read; row count ``None`` then
-CSV         64 KiB (more only for a header line over 64 KiB, at most 1 MiB); row count ``None``
-==========  ====================================================================================
-"""
+Read bounds per format: ``docs/file-jobs.md``, "Bytes read, per format"."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""Parquet: schema and row count from the footer alone.
+"""Parquet: schema and row count from the footer alone; column data pages are never read.
 
-Reads, in two requests: the last 8 bytes (footer length and the ``PAR1`` magic), then the footer
-(Thrift ``FileMetaData``). Bytes read = 8 + footer length, independent of the data's size; the footer
-grows only with the number of columns and row groups (typically a few KiB). A footer larger than
-:data:`MAX_FOOTER_BYTES` is refused rather than read. Column data pages are never read.
-
-pyarrow parses the footer from a file-like view of just those bytes (``PAR1`` + footer + trailer), so
-no read can reach the data. One more 8-byte read happens only to explain a file that is not Parquet.
-"""
+Bytes and requests: ``docs/file-jobs.md``, "Bytes read, per format"."""
 
 from __future__ import annotations
 
@@ -33,7 +26,8 @@ def _not_parquet(reader: RangeReader, why: str) -> FileValidationError:
 
 
 def inspect_parquet(reader: RangeReader) -> FileLayout:
-    """Columns and row count of a Parquet file from its footer (see the module docstring)."""
+    """Columns and row count of a Parquet file from its footer (bounds: ``docs/file-jobs.md``, "Bytes
+    read, per format")."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

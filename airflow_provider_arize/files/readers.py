@@ -1,22 +1,6 @@
-"""Random-access byte readers: the only way the library touches a file.
+"""Random-access byte readers: the only way the library touches a file (in memory, local, S3 ranged reads).
 
-Every reader has ``size``, ``name`` and ``read(offset, length)``, and counts what it fetched in
-``bytes_read`` and ``requests`` (one per ``read`` that reaches the source; S3's ``HeadObject`` counts as
-a request with no bytes). Reads are clamped to the file: reading at or past the end returns ``b""``
-without a request. Failures to fetch raise :class:`~.errors.FileReadError`.
-
-* :class:`BytesReader`: bytes in memory (tests, or a fully downloaded object).
-* :class:`LocalFileReader`: a local file, opened for each read (no handle is kept open).
-* :class:`S3RangeReader`: one S3 object through a boto3 client. Each read is one ranged ``GetObject``;
-  ``HeadObject`` runs once, lazily, only when ``size`` was not given. With an ``etag`` every read sends
-  ``IfMatch``, so an object rewritten while it is being read fails with a :class:`FileReadError`
-  instead of mixing two versions.
-
-:class:`ReaderFile` adapts a reader to a read-only, seekable binary file object for libraries that
-stream (pyarrow's CSV and IPC stream readers).
-
-No module here imports boto3 or pyarrow: a boto3 client is passed in.
-"""
+Their contract (counters, clamping, ``IfMatch``): ``docs/file-jobs.md``, "Readers"."""
 
 from __future__ import annotations
 
@@ -31,7 +15,8 @@ __all__ = ["BytesReader", "LocalFileReader", "RangeReader", "ReaderFile", "S3Ran
 
 @runtime_checkable
 class RangeReader(Protocol):
-    """What the library reads files through (see the module docstring)."""
+    """What the library reads files through: ``size``, ``name``, ``read(offset, length)`` and the counters
+    ``bytes_read`` and ``requests`` (contract: ``docs/file-jobs.md``, "Readers")."""
 
     @property
     def size(self) -> int:

@@ -1,13 +1,7 @@
 """Validate one file end to end: :func:`validate_file` returns a :class:`FileReport`, never raises for
 the file's sake.
 
-Order of checks: the size (from ``reader.size`` alone: a file over ``max_bytes`` is reported without
-reading a byte of it), the suffix, emptiness, then the layout (:func:`~.inspection.inspect_file`,
-bounded reads) and the schema rules (:func:`~.rules.validate_layout`). Problems of the content (corrupt,
-truncated, wrong format for the name) have role ``"file"``; failures to fetch bytes have role ``"read"``.
-Only a schema that is itself invalid raises (``ArizeConfigError``): that is the caller's error, not the
-file's.
-"""
+Order of checks and problem roles: ``docs/file-jobs.md``, "Order of checks and errors"."""
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""Check a file's columns against a model schema (rules: ``docs/file-jobs.md``): :func:`validate_layout`.
+"""Check a file's columns against a model schema: :func:`validate_layout`.
 
-See the package docstring for the table of rules. Column names are compared exactly (case-sensitive);
-a missing column whose name matches another only by case says so. A column of type ``null`` (all
-values null, or none in a CSV sample) passes every type check. ``exclude`` columns are never checked,
-and are left out of prefix matches.
-"""
+The table of rules: ``docs/file-jobs.md``, "Validation in detail". Column names are compared exactly
+(case-sensitive); a missing column whose name matches another only by case says so. A column of type
+``null`` (all values null, or none in a CSV sample) passes every type check. ``exclude`` columns are
+never checked, and are left out of prefix matches."""
 
 from __future__ import annotations
 

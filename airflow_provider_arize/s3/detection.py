@@ -28,7 +28,8 @@ _LAYOUTS: Final = {
     STATE_VERSION: "a full-listing state (keys_sort_by_arrival=False)",
     ARRIVAL_STATE_VERSION: "an arrival-order state (keys_sort_by_arrival=True)",
 }
-#: Most fingerprints a state keeps (see the module docstring for what happens beyond).
+#: Most fingerprints a state keeps; with more, the horizon is raised to keep the newest ones
+#: (``docs/file-jobs.md``, "New-file detection in detail").
 MAX_RECENT: Final = 4000
 #: Largest serialised state: 4,000 fingerprints take 60,000 bytes, a prefix at most 1,024.
 MAX_STATE_BYTES: Final = 64 * 1024
@@ -94,7 +95,8 @@ def _time_or_none(value: object, what: str) -> datetime | None:
 
 @dataclass(frozen=True)
 class DetectionState:
-    """What a sensor remembers between detections (see the module docstring)."""
+    """What a sensor remembers between detections (layout: ``docs/file-jobs.md``, "New-file detection in
+    detail")."""
 
     bucket: str
     prefix: str

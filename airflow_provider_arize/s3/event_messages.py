@@ -203,7 +203,8 @@ def files_from_messages(
     logger: Log | None = None,
 ) -> EventBatch:
     """The files of ``bucket`` (matching ``key_filter`` when given) that ``messages`` announce, each once
-    (see the module docstring). Test events and malformed messages are counted and logged, never raised."""
+    (``docs/file-jobs.md``, "Messages, requests and events"). Test events and malformed messages are
+    counted and logged, never raised."""
     logger = logger if logger is not None else log
     count = test_events = malformed = ignored = duplicates = 0
     malformed_ids: list[str] = []

@@ -1,15 +1,6 @@
 """The events of the new-files trigger, built and checked in one place.
 
-Every event has a ``status`` from :data:`NEW_FILES_EVENT_STATUSES` and a ``message``:
-
-* ``success``: ``files`` (the reported files, as the sensor returns them), ``state`` (the state to save
-  once they are delivered), ``base_digest`` (the digest of the state the trigger started from, so the
-  resumed task can tell whether another run has committed since), ``pending`` (new files left for
-  the next detection) and ``deadline`` (to defer again with the same deadline).
-* ``timeout``: the deadline passed with nothing new.
-* ``error``: listing failed with a non-transient error (access denied, no such bucket, bad
-  credentials), or with more consecutive transient errors than tolerated.
-"""
+Statuses and fields: ``docs/file-jobs.md``, "The deferrable wait's events"."""
 
 from __future__ import annotations
 

@@ -1,17 +1,7 @@
-"""Which keys a new-files sensor watches: everything under a literal prefix, recursively (no delimiter,
-as Arize's S3 import reads sub-folders of any depth), optionally narrowed by globs and suffixes.
+"""Which keys a new-files sensor watches: everything under a literal prefix, recursively, optionally
+narrowed by globs and suffixes.
 
-* ``prefix`` is literal, exactly as S3 (and Arize) use it: ``"a/b"`` also covers ``"a/bc/x.csv"``.
-* ``patterns`` are :func:`fnmatch.fnmatchcase` globs on the key *relative to the prefix*. As with
-  fnmatch (and amazon's ``S3KeySensor``), ``*`` also matches ``/``: ``"2026/*/*.csv"`` matches
-  ``"2026/03/01/x.csv"``. A key matches when any pattern matches.
-* ``suffixes`` are compared case-insensitively (``".parquet"`` matches ``"X.PARQUET"``). A key matches
-  when it ends with any suffix. With both, a key must pass both.
-* Keys ending in ``/`` (the zero-byte "folders" the S3 console creates) never match.
-
-The listing prefix is the prefix plus the literal head the patterns share (``"2026/"`` for
-``["2026/*/a.csv", "2026/0?/b.csv"]``), so globs narrow what is listed, not just what is kept.
-"""
+The rules: ``docs/file-jobs.md``, "Which keys are watched"."""
 
 from __future__ import annotations
 
@@ -43,7 +33,7 @@ def literal_head(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class KeyFilter:
-    """The keys of ``bucket`` a sensor watches (see the module docstring for the rules)."""
+    """The keys of ``bucket`` a sensor watches (rules: ``docs/file-jobs.md``, "Which keys are watched")."""
 
     bucket: str
     prefix: str = ""

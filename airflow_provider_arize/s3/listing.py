@@ -1,18 +1,7 @@
-"""List the watched objects with ListObjectsV2, and classify S3 errors for waits.
+"""List the watched objects with ListObjectsV2, parse their timestamps fast, and classify S3 errors for
+waits. Imports neither boto3 nor aiobotocore: the clients come from the caller.
 
-A listing of ``N`` objects under the listing prefix costs ``max(1, ceil(N / 1000))`` ListObjectsV2
-requests (1,000 keys a page, no delimiter: recursive). With ``start_after`` (ListObjectsV2's
-``StartAfter``), only the keys that sort after it are listed: ``max(1, ceil(M / 1000))`` requests for
-the ``M`` keys after it. S3 sorts keys by their UTF-8 bytes, which is the order of Python's ``str``
-comparison. Only matching objects are kept in memory. The clients come from the caller
-(``S3Hook.get_conn()`` / ``await S3Hook.get_async_conn()``): this module imports neither boto3 nor
-aiobotocore, and botocore only inside functions.
-
-Parsing a page costs more than it should: botocore parses every ``LastModified`` with dateutil, about
-0.1 ms each on a small machine, over 100 ms a page of 1,000 keys, often more than the request itself.
-:func:`use_fast_timestamps` makes a client parse S3's ISO 8601 timestamps with
-:meth:`datetime.fromisoformat` instead; the sensor and its trigger apply it to their own clients.
-"""
+Requests per listing and the timestamp parsing: ``docs/file-jobs.md``, "Listing"."""
 
 from __future__ import annotations
 

@@ -223,7 +223,7 @@ def configure_bucket_notifications(
 ) -> NotificationSetup:
     """Make ``bucket`` send ``s3:ObjectCreated:*`` events under ``prefix`` to the queue at ``queue_url``
     (boto3 ``s3`` and ``sqs`` clients). Idempotent; keeps every other configuration and policy statement
-    (see the module docstring)."""
+    (``docs/file-jobs.md``, "Setting the bucket up")."""
     attributes = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn", "Policy"])
     attributes = attributes.get("Attributes") or {}
     queue_arn = check_queue_arn(attributes.get("QueueArn"))

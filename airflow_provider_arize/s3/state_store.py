@@ -1,20 +1,8 @@
 """Where a new-files sensor keeps its detection state: an Airflow Variable, so every worker of a
 distributed deployment reads the same state (never a worker's disk).
 
-* Key: ``arize_s3_new_files.<state_id>``; value: the state's compact JSON, at most 64 KiB: the
-  full-listing layout (:mod:`~airflow_provider_arize.s3.detection`) or, with ``keys_sort_by_arrival``,
-  the arrival-order one (:mod:`~airflow_provider_arize.s3.arrival`). :func:`parse_state` reads the
-  layout of the sensor's mode and refuses the other.
-* Inside a task (the Task SDK's supervisor is connected) the Task SDK's ``Variable`` is used: reads and
-  writes go through the Execution API to the metadata DB. Outside a task (a script, a test calling
-  ``execute`` directly) the Task SDK cannot write Variables, so ``airflow.models.Variable`` is used,
-  which talks to the metadata DB directly.
-* Every save is read back: when the read-back differs (an ``AIRFLOW_VAR_...`` environment variable or a
-  secrets backend holding the same key shadows the Variable, or the write was refused), saving raises,
-  so the task fails and its files are reported again rather than silently twice later.
-* Reads are not cached by this module; with ``[secrets] use_cache = True`` Airflow may serve a
-  Variable up to its cache TTL stale, which can report files twice: keep that cache off for these keys.
-"""
+Key, size, the Task SDK or ORM path, read-back and caching: ``docs/file-jobs.md``, "Where the state is
+kept"."""
 
 from __future__ import annotations
 
@@ -143,7 +131,7 @@ def load_state(
 
 
 def save_state(store: StateStore, key: str, state: DetectionState | ArrivalState) -> None:
-    """Store ``state`` under ``key`` and read it back (see the module docstring)."""
+    """Store ``state`` under ``key`` and read it back (``docs/file-jobs.md``, "Where the state is kept")."""
     text = state.dumps()
     if len(text.encode("utf-8")) > MAX_STATE_BYTES:  # cannot happen with MAX_RECENT; a guard, not a path
         raise StateStoreError(f"state of {len(text)} bytes exceeds {MAX_STATE_BYTES}; not saved")
