@@ -1,11 +1,8 @@
 """Batched poll documents: many reads in one GraphQL request, each under its own alias.
 
-A *read template* is a one-field query in ``operations/batched/<Name>.graphql``, valid on its own, its
-root field aliased ``read``. A batch of reads becomes one document, built with graphql-core
-(:func:`~airflow_provider_arize.api.documents.build_batch`): read ``i``'s root field is aliased ``r<i>``
-and its variables renamed ``$<name>_<i>``; every field is the template's, pruned to what the host serves,
-and values are always sent as variables. :func:`read` prices a read with Arize's rules on the full
-selection (an upper bound: pruning only makes it cheaper); a batch costs the sum of its reads.
+A read template is a one-field query in ``operations/batched/<Name>.graphql``; :func:`read` makes and
+prices one read, :func:`build_document` packs several. How aliases, variables and costs work:
+``docs/internals.md``, "Read templates and batch documents".
 """
 
 from __future__ import annotations

@@ -1,31 +1,8 @@
 """Coalescing of concurrent polls into batched GraphQL requests: one :class:`PollBatcher` per connection
 per event loop (the triggerer's), shared by every wait on that connection.
 
-Operational contract:
-
-* **Reads.** :meth:`PollBatcher.read` queues one read (a :class:`~.batch_document.BatchRead`) and
-  returns the raw value Arize answered under its alias (a node object, or ``None`` for an unknown id).
-  Reads with the same template and variables that travel in the same request are sent once.
-* **When a request goes.** As soon as the queued reads fill a request (their cost reaches ``max_cost``),
-  or when the oldest queued read has waited its ``linger`` seconds; then every read queued at that
-  moment goes out, in as many requests as it takes, without waiting further (polls that arrived
-  together are answered together, so they come back together next round). Before sending, the batcher
-  takes a token from the connection's :class:`~.pacing.TokenBucket`; reads that arrive meanwhile join
-  the request, which is packed only once the token is in hand: reads in arrival order, first fit, total
-  cost at most ``max_cost`` (default 900: Arize's limit of 1000 less a 10 % margin, computed with Arize's
-  rules by :mod:`.cost`). At most ``max_in_flight`` requests are outstanding at once.
-* **Errors.** The request goes through the transport, which retries 429, 5xx, timeouts and dropped
-  connections (each retry paced by the same bucket). When it still fails, every read of the request fails
-  with a copy of that error (a transient error stays transient: each wait's own error budget decides).
-  A GraphQL error whose ``path`` starts with a read's alias fails that read only (an
-  :class:`ArizeAPIError`); the other reads get their answers. Errors no alias can be blamed for fail
-  every read.
-* **Cancellation.** Cancelling a waiting :meth:`read` (its wait was cancelled or timed out) takes it out
-  of the queue, or drops its answer if its request is already out; that request and every other read go
-  on unaffected. Requests run in tasks owned by the batcher, never in a caller's task.
-* **Closing.** :meth:`aclose` stops the dispatcher, cancels requests in flight and fails every read still
-  waiting with :class:`ArizeError`; later reads are refused.
-* Logs carry counts and costs only, never variables or keys.
+The contract (when a request goes, how it is packed and paced, errors, cancellation, closing):
+``docs/internals.md``, "The batcher".
 """
 
 from __future__ import annotations
@@ -94,7 +71,7 @@ class BatchStats:
 
 
 class PollBatcher:
-    """Coalesces concurrent reads into batched requests (see the module docstring for the contract)."""
+    """Coalesces concurrent reads into batched requests (contract: ``docs/internals.md``, "The batcher")."""
 
     def __init__(
         self,
@@ -132,7 +109,7 @@ class PollBatcher:
         return sum(1 for p in self._queue if _live(p))
 
     async def read(self, batch_read: BatchRead, *, linger: float = DEFAULT_LINGER) -> Any:
-        """Queue ``batch_read`` and return Arize's answer for it (see the module docstring)."""
+        """Queue ``batch_read`` and return Arize's answer for it (``docs/internals.md``, "The batcher")."""
         if self._closed:
             raise ArizeError("the poll batcher is closed", operation_name=BATCH_OPERATION)
         if batch_read.cost > self.max_cost:

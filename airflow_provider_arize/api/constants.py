@@ -1,11 +1,7 @@
-"""Every uncertain Arize API name, in one place.
+"""Every uncertain Arize API name, in one place: enum spellings, validation statuses and limits.
 
-Arize publishes no SDL, so enum spellings, validation statuses and limits are reconstructed from its
-documentation (see ``docs/api-variants.md``). The client, the operators and the local
-emulator all read them from here: when a real introspection dump corrects a name, it is a one-line
-change and the emulator follows.
-
-This module is dependency-free and cheap to import.
+Dependency-free and cheap to import. Why they are uncertain, and who reads them from here:
+``docs/api-variants.md``, "Where the names live".
 """
 
 from __future__ import annotations

@@ -1,18 +1,8 @@
 """The documents the client sends, built with graphql-core from the shipped ``operations/*.graphql``.
 
-A shipped operation names everything the provider would like to read. :func:`build` turns it into what
-one host can answer:
-
-1. fragment spreads become inline fragments (a sent document has no named fragment, so it names no
-   guessed type);
-2. arguments and input fields fed by a variable whose value is ``None`` are left out;
-3. fields and arguments the host lacks (:class:`~.shape.host.HostShape`) are pruned, and a field left
-   with an empty selection goes too;
-4. for a mutation sent in the form Arize's page writes it
-   (``pauseTableImportJob(input: { jobId: "..." })``), every variable is written inline as an escaped
-   literal, so no guessed input type name is sent.
-
-:func:`build_batch` packs several one-field reads into one query under aliases ``r0``, ``r1``...
+:func:`build` turns a shipped operation into what one host can answer (fragments inlined, absent
+variables and unknown names pruned, seed-form mutations inlined); :func:`build_batch` packs one-field
+reads into one query. The steps: ``docs/api-variants.md``, "How a document is built for a host".
 """
 
 from __future__ import annotations

@@ -1,23 +1,8 @@
-"""Typed errors of the Arize GraphQL client.
+"""Typed errors of the Arize GraphQL client: every failure the ``api`` package raises is an
+:class:`ArizeError`, and its subclass says what the caller may do about it.
 
-Every failure the ``api`` package raises is an :class:`ArizeError`. The subclasses say what the caller
-may do about it:
-
-- :class:`ArizeConfigError`: bad input, detected before any request. Not retried.
-- :class:`ArizeAuthError`: HTTP 401/403, or a GraphQL ``FORBIDDEN`` / ``UNAUTHENTICATED`` error.
-  Never retried.
-- :class:`ArizeRateLimitError`: HTTP 429, or a GraphQL error saying "rate limit" / "too many
-  requests". Retried (honouring ``Retry-After``); raised when the attempts run out.
-- :class:`ArizeTransientError`: HTTP 5xx, connection errors, timeouts, dropped connections. Retried
-  for idempotent calls; raised when the attempts run out.
-- :class:`ArizeAmbiguousMutationError` (a transient error): a non-idempotent mutation failed after it
-  may have reached the server. Not retried: look the job up before sending it again.
-- :class:`ArizeAPIError`: GraphQL ``errors`` on a 200, or any other 4xx. Not retried.
-- :class:`ArizeResponseError` (an API error): malformed or oversized body. Not retried.
-
-Messages name the operation and quote the GraphQL error messages verbatim. They never contain the API
-key, request headers or request variables (variables can hold warehouse tokens); the transport also
-scrubs the key from any server text it quotes.
+Which error means what, which are retried, and what messages never contain: ``docs/internals.md``,
+"The client's errors".
 """
 
 from __future__ import annotations

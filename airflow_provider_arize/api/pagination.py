@@ -1,27 +1,8 @@
 """Relay pagination: walk a connection page by page and yield its nodes.
 
-``fetch_page(first, after)`` must return the connection object itself::
-
-    {"edges": [{"cursor": "...", "node": {...}}, ...],
-     "pageInfo": {"hasNextPage": true, "endCursor": "..."}}
-
-Contract:
-
-- ``page_size`` is **clamped** to ``1..constants.MAX_PAGE_SIZE`` (50): Arize refuses unbounded pages and
-  prices a page at ``first`` x fields, so a larger request is silently reduced, never sent.
-- The walk stops when ``pageInfo.hasNextPage`` is false, or once ``limit`` nodes were yielded (the last
-  request then asks only for the nodes still wanted).
-- The next page is requested ``after`` ``pageInfo.endCursor``, or the last edge's ``cursor`` when the
-  server sends no ``endCursor``.
-- A server that repeats a cursor it already returned, claims another page without giving a cursor, or
-  sends more than :data:`MAX_EMPTY_PAGES` empty pages in a row while claiming more, raises
-  :class:`~airflow_provider_arize.api.errors.ArizeResponseError` instead of looping forever. A
-  malformed connection (wrong types) raises the same error.
-- A host that serves no ``pageInfo`` gets one page: the walk stops there, and says so in the log when
-  that page was full (the listing may be longer than what was read).
-- A page the host refuses as too complex is asked again at half the size (down to 1).
-- ``null`` nodes (allowed by Relay) are skipped. Nothing else is retried here: each ``fetch_page`` call
-  goes through the transport, which retries per its own policy.
+``fetch_page(first, after)`` returns the connection object itself (``edges`` and ``pageInfo``). The
+contract (page size clamped to 50, when the walk stops, runaway servers, hosts without ``pageInfo``,
+pages too complex): ``docs/internals.md``, "Listings: Relay pagination".
 """
 
 from __future__ import annotations
@@ -167,7 +148,9 @@ def iter_nodes(
     limit: int | None = None,
     what: str = "connection",
 ) -> Iterator[dict[str, Any]]:
-    """Yield every node of a Relay connection, fetching pages lazily (see the module contract).
+    """Yield every node of a Relay connection, fetching pages lazily.
+
+    Contract: ``docs/internals.md``, "Listings: Relay pagination".
 
     ``what`` names the listing in error messages (e.g. ``"ListTableImportJobs"``).
     """

@@ -1,15 +1,7 @@
 """What a wait's poll reads, through its connection's shared :class:`~.batching.PollBatcher`.
 
-:class:`Poller` pairs the connection's async client (paced) with its batcher and turns the raw answers
-of batched reads into models, with the same errors the unbatched reads raise: an unknown job (or an id of
-another type) is :class:`ArizeNotFoundError`, a malformed answer :class:`ArizeResponseError`.
-
-* :meth:`Poller.job` reads a job's status and counters (``TableImportJobWaitFields`` /
-  ``FileImportJobWaitFields``: 7 or 10 cost units, so about a hundred fit in one request).
-* :meth:`Poller.queries` reads every query of a table job, page by page (each page one batched read,
-  sized to the number of queries the job's counters announce, at most ``constants.MAX_PAGE_SIZE``).
-* :meth:`Poller.global_id` turns a short ``jobId`` into the global id with one listing (unbatched, but
-  paced like every request of the connection); a global id is returned as is.
+:class:`Poller` turns the raw answers of batched reads into models, with the same errors the unbatched
+reads raise. What each read costs and how it is paged: ``docs/internals.md``, "What a wait's poll reads".
 """
 
 from __future__ import annotations
@@ -33,7 +25,7 @@ MAX_QUERY_PAGES = 200
 
 
 class Poller:
-    """Batched reads of one connection (see the module docstring)."""
+    """Batched reads of one connection (``docs/internals.md``, "What a wait's poll reads")."""
 
     def __init__(self, client: AsyncArizeClient, batcher: PollBatcher) -> None:
         self.client = client

@@ -1,11 +1,6 @@
-"""Bucket names and object keys as a user passes them, checked before any client is made or request sent.
-
-A bucket name that the AWS SDK would refuse client-side (spaces, ``s3://``, a slash, non-ASCII) is refused
-here with ``ArizeConfigError`` naming the argument, so the error says which argument is wrong instead of
-surfacing as the SDK's ``ParamValidationError`` from inside a task. The rule is the SDK's own: letters,
-digits, ``.``, ``-`` and ``_``, 1 to 255 characters (current S3 names are stricter, 3 to 63 lowercase
-characters, but older buckets and GCS and Azure names fit the wider rule). Keys are non-empty strings of at
-most 1,024 UTF-8 bytes, S3's limit. Pure: no imports beyond the error type.
+"""Bucket names and object keys as a user passes them, checked before any client is made or request sent,
+so the error names the argument instead of surfacing as the AWS SDK's ``ParamValidationError`` from
+inside a task. Pure: no imports beyond the error type.
 """
 
 from __future__ import annotations
@@ -20,7 +15,13 @@ MAX_KEY_BYTES = 1024
 
 
 def bucket_name(value: object, *, field: str = "bucket") -> str:
-    """``value`` stripped, when it is a bucket name; else ``ArizeConfigError`` naming ``field``."""
+    """``value`` stripped, when it is a bucket name; else ``ArizeConfigError`` naming ``field``.
+
+    A name the AWS SDK would refuse client-side (spaces, ``s3://``, a slash, non-ASCII) is refused. The
+    rule is the SDK's own: letters, digits, ``.``, ``-`` and ``_``, 1 to 255 characters (current S3 names
+    are stricter, 3 to 63 lowercase characters, but older buckets and GCS and Azure names fit the wider
+    rule).
+    """
     text = value.strip() if isinstance(value, str) else value
     if not isinstance(text, str) or not _BUCKET.fullmatch(text):
         hint = " (the name only: no s3:// and no slash)" if isinstance(text, str) and "/" in text else ""
@@ -32,7 +33,7 @@ def bucket_name(value: object, *, field: str = "bucket") -> str:
 
 
 def object_key(value: object, *, field: str = "key") -> str:
-    """``value`` when it is a usable object key (not blank, at most 1,024 UTF-8 bytes); else
+    """``value`` when it is a usable object key (not blank, at most 1,024 UTF-8 bytes, S3's limit); else
     ``ArizeConfigError`` naming ``field``. Keys are kept as they are: leading spaces are part of a key."""
     if not isinstance(value, str) or not value.strip():
         raise ArizeConfigError(

@@ -1,11 +1,8 @@
 """Every GraphQL operation the provider sends, one named document per ``<OperationName>.graphql`` file.
 
-The files name everything the provider would like to read; :mod:`~airflow_provider_arize.api.documents`
-prunes each to what a host serves before sending it. Shared job selections live in
-``fragments/<FragmentName>.graphql`` (only on ``TableImportJob`` and ``FileImportJob``, types Arize's pages
-name; sent documents carry no named fragment). ``batched/`` holds the one-field reads a trigger's batched
-poll packs together. Operations in :data:`SEED_FORM` are sent as Arize's page writes them, their input
-inline, because the names of their input types are guesses.
+Shared job selections live in ``fragments/``, the batched poll reads in ``batched/``; operations in
+:data:`SEED_FORM` are sent with their input inline. Why, and how each is pruned before sending:
+``docs/api-variants.md``, "Where the names live".
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
 """Every GraphQL name the provider may select that no Arize page shows, and what it does without it.
 
-Names are keyed as in ``api/shape/arize.graphql`` (the schema of every name we might use): a field is
-``"Type.field"``, an argument ``"Type.field(arg)"``. A document may name, without precaution, only the
-names in :data:`CERTAIN` (shown on Arize's own pages) and anything whose parent is certain to exist;
-every other name it selects must be registered here, so that it is pruned when the host lacks it
-(:mod:`.host`). The emulator's profiles remove these names group by group (:mod:`..emulator.profiles`),
-so tests see each way the unknowns can fall.
+Names are keyed as in ``api/shape/arize.graphql`` (``"Type.field"``, ``"Type.field(arg)"``); only
+:data:`CERTAIN` names are sent without precaution. The rules, and how the emulator's profiles use these
+groups: ``docs/api-variants.md``, "Where the names live".
 """
 
 from __future__ import annotations
