@@ -94,6 +94,8 @@ class TriggerResult:
     triggered: bool
     query: TableRunQuery | None
     job: ImportJob | None = None
+    #: How many queries the job listed when ``query`` was read (``None``: not listed by this call).
+    queries_total: int | None = None
 
 
 class ArizeClient:
@@ -545,7 +547,7 @@ class ArizeClient:
         job = self.get_job("table", ref)
         if not job.is_active:
             raise ArizeAPIError(f"cannot trigger a run of table import job {job.id}: it is {job.job_status}")
-        existing = self._single_run(job.id, window)
+        existing, total = self._single_run(job.id, window)
         if existing is not None:
             log.info(
                 "window %s of job %s was already triggered (query %s); not triggering again",
@@ -553,7 +555,7 @@ class ArizeClient:
                 job.id,
                 existing.query_id,
             )
-            return TriggerResult(window, triggered=False, query=existing, job=job)
+            return TriggerResult(window, triggered=False, query=existing, job=job, queries_total=total)
         for attempt in range(1, AMBIGUOUS_CREATE_ATTEMPTS + 1):
             try:
                 self._mutate("CreateTriggeredOngoingTableRun", job, window.to_input(), idempotent=False)
@@ -568,13 +570,16 @@ class ArizeClient:
                     raise
                 continue
             log.info("triggered window %s of table import job %s", window, job.id)
-            return TriggerResult(window, triggered=True, query=self._single_run(job.id, window), job=job)
+            query, total = self._single_run(job.id, window)
+            return TriggerResult(window, triggered=True, query=query, job=job, queries_total=total)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _single_run(self, job_id: str, window: QueryWindow) -> TableRunQuery | None:
-        """The one query of ``window``; two or more (another task triggered the same window at the same
-        time: two DAGs on one job) raise :class:`ArizeDuplicateRunError` naming them all."""
-        same = payloads.window_queries(self.list_table_queries(job_id), window)
+    def _single_run(self, job_id: str, window: QueryWindow) -> tuple[TableRunQuery | None, int]:
+        """The one query of ``window``, and how many queries the job lists. Two or more of ``window``
+        (another task triggered the same window at the same time: two DAGs on one job) raise
+        :class:`ArizeDuplicateRunError` naming them all."""
+        queries = self.list_table_queries(job_id)
+        same = payloads.window_queries(queries, window)
         if len(same) > 1:
             raise ArizeDuplicateRunError(
                 f"window {window} of table import job {job_id} has {len(same)} queries "
@@ -583,7 +588,7 @@ class ArizeClient:
                 "each job's windows",
                 queries=same,
             )
-        return same[0] if same else None
+        return (same[0] if same else None), len(queries)
 
 
 #: The listed fields a job's identity is made of, in :func:`_identity`'s order.

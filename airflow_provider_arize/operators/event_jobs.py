@@ -39,8 +39,10 @@ from airflow_provider_arize.wait_engine import Wait, defer_timeout, wait_sync
 from airflow_provider_arize.waits import (
     KILLED_TABLE_RUN,
     ErrorBudget,
+    TableRunOutcome,
     check_poll_interval,
     check_wait_timeout,
+    evaluate_table_run,
     event_data,
     killed_wait_note,
     run_result,
@@ -49,8 +51,9 @@ from airflow_provider_arize.waits import (
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from airflow_provider_arize.api.models import QueryWindow
-    from airflow_provider_arize.waits import TableRunOutcome
+    from airflow_provider_arize.api.client import TriggerResult
+    from airflow_provider_arize.api.models import ImportJob, QueryWindow
+    from airflow_provider_arize.hooks.arize import ArizeHook
 
 #: XCom key of the window a run task triggered (``{"queryStart", "queryEnd"}``, RFC 3339 UTC).
 XCOM_WINDOW = "arize_window"
@@ -196,7 +199,7 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
             return run_result(job.id, window, result.triggered, None)
 
         self._waiting_for = f"window {window} of table import job {job.id}"
-        outcome = self.hook.check_table_run(job.id, window)
+        outcome = _first_poll(self.hook, result, job, window)
         self._last_seen = outcome.message
         if outcome.state == "waiting" and self.deferrable:
             self._defer(context, job.id, window, deadline, poll_interval, result.triggered)
@@ -281,6 +284,33 @@ class ArizeTriggerTableRunOperator(JobLineageMixin, ArizeBaseOperator):
                 "a retry of this task waits on that query instead of triggering the window again",
             ),
         )
+
+
+def _first_poll(
+    hook: ArizeHook, result: TriggerResult, job: ImportJob, window: QueryWindow
+) -> TableRunOutcome:
+    """The wait's first decision, without a request where triggering has just read enough.
+
+    A window found already triggered was read like a poll reads it (the job, then its queries). A query
+    this task has just created is still to run (the job's counters, read before the trigger, are not
+    consulted); the next poll, one interval later, reads it afresh. Anything else polls once.
+    """
+    if result.job is None or result.queries_total is None:
+        return hook.check_table_run(job.id, window)
+    if not result.triggered:
+        return evaluate_table_run(result.job, result.query, window, queries_total=result.queries_total)
+    query = result.query
+    if query is None:
+        return TableRunOutcome("waiting", f"Arize reports no query for window {window} of {_where(job)} yet")
+    return TableRunOutcome(
+        "waiting",
+        f"the query for window {window} of {_where(job)} (query {query.query_id}) is triggered, to run",
+        query,
+    )
+
+
+def _where(job: ImportJob) -> str:
+    return f"table import job {job.id} (jobId {job.job_id})"
 
 
 def _finish(

@@ -204,6 +204,24 @@ def test_deferrable_wait_defers_and_resumes_with_the_trigger_event(job_id: str, 
         getattr(op, deferred.value.method_name)(ctx, event, **(deferred.value.kwargs or {}))
 
 
+def test_triggering_then_deferring_reads_the_job_and_its_queries_once_each_side_of_the_trigger(
+    job_id: str, arize_emulator: Any
+) -> None:
+    """What triggering has just read is the wait's first poll: 4 requests on the worker, not 6."""
+    from airflow.sdk.exceptions import TaskDeferred
+
+    op = ArizeTriggerTableRunOperator(task_id="t", job_id=job_id, poll_interval=5.0, deferrable=True)
+    arize_emulator.admin.reset_stats()
+    with pytest.raises(TaskDeferred):
+        op.execute(context())
+    by_operation = arize_emulator.admin.stats()["requests"]["by_operation"]
+    assert by_operation == {
+        "GetTableImportJob": 1,
+        "ListTableImportJobQueries": 2,
+        "CreateTriggeredOngoingTableRun": 1,
+    }
+
+
 def test_a_deferred_trigger_polls_one_interval_after_the_tasks_own_poll(
     job_id: str, arize_emulator: Any
 ) -> None:
