@@ -1,19 +1,8 @@
 """What "done" means for a wait on Arize, shared by the poke and the deferrable paths so they cannot drift.
 
-No Airflow import and no I/O: each function takes what a poll read and decides.
-
-* :func:`evaluate_table_run`: is the query Arize reports for a window finished, failed, or not yet there?
-  Arize's query nodes carry no status, so a query is *done* once it reports
-  ``recordsProcessedCount``; it has *failed* when it reports no count while none of the job's queries is
-  pending any more (``totalQueriesPendingCount == 0``). A deleted job fails the wait; a paused job keeps
-  it waiting (its queries run once the job is resumed), and the message says so.
-* :func:`evaluate_file_ingestion`: has Arize caught up with a file job's prefix, from the job's counters?
-* :class:`ErrorBudget`: a wait tolerates a few *consecutive* transient errors (the transport has already
-  retried each request); a success resets the count.
-* Trigger events: every event a trigger yields has a ``status`` from :data:`EVENT_STATUSES`;
-  :func:`event_data` refuses anything else when the task resumes.
-* :func:`killed_wait_note`: what a killed wait says in its log (a wait only reads, so a kill leaves
-  Arize as it was).
+No Airflow import and no I/O: each function takes what a poll read and decides (:func:`evaluate_table_run`,
+:func:`evaluate_file_ingestion`), plus the error budget, the trigger event statuses and the note a killed
+wait logs. The rules: ``docs/internals.md``, section What "done" means.
 """
 
 from __future__ import annotations

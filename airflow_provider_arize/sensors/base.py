@@ -1,16 +1,8 @@
 """What every Arize wait sensor shares: the poke loop's error budget, the deferrable path, the defaults.
 
-A subclass says what one poke reads and decides (:meth:`ArizeWaitSensor.check`, returning a
-``waiting`` / ``success`` / ``failed`` outcome from :mod:`airflow_provider_arize.waits`), what a success
-returns, and which trigger waits in its place when deferred. Operational contract:
-
-* ``failed`` raises ``ArizeRunFailedError`` at once (no retry: the default ``retry_policy``).
-* Transient errors (already retried by the transport) are tolerated ``max_consecutive_errors`` times in
-  a row; a non-transient one (auth, unknown job) fails the poke.
-* With ``deferrable`` the sensor checks once, then defers to its trigger with an absolute deadline of
-  ``timeout`` seconds; both paths decide with the same function, so they cannot drift.
-* It only reads, so a kill (SIGTERM from Airflow, ``execution_timeout``) leaves Arize as it was;
-  ``on_kill`` says so in the log, with what the sensor waited for and the last state it saw.
+A subclass says what one poke reads and decides (:meth:`ArizeWaitSensor.check`), what a success returns,
+and which trigger waits in its place. The contract (failures, transient errors, deferral, kills):
+``docs/internals.md``, "Wait sensors".
 """
 
 from __future__ import annotations

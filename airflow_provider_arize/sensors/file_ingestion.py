@@ -1,19 +1,8 @@
-"""Wait until Arize has ingested the files under a file import job's prefix.
+"""Wait until Arize has ingested the files under a file import job's prefix, from the job's counters
+(:func:`airflow_provider_arize.waits.evaluate_file_ingestion`, shared with the deferrable trigger).
 
-Arize reports only counters for a file job (succeeded, failed, pending; per-file fields are unpublished),
-so the wait is defined on them (:func:`airflow_provider_arize.waits.evaluate_file_ingestion`, shared
-with the deferrable trigger):
-
-* *done* when no file is pending and Arize has seen at least as many files as the job's S3 prefix held
-  when the wait began (listed once, with ``aws_conn_id``: ceil(N/1000) requests; or ``expected_total``);
-* *failed* when the job's failed counter rises above its value when the wait began (``failed_baseline``),
-  naming the counts; the files and reasons are on the job's page in Arize (and our own validation,
-  :class:`~airflow_provider_arize.operators.file_validation.ArizeValidateFilesOperator`, names them
-  before upload reaches Arize).
-
-Operational contract: it only reads. In ``poke`` and deferrable modes the baseline is taken once per
-try; in ``reschedule`` mode pass ``failed_baseline`` and ``expected_total`` explicitly (each reschedule
-would otherwise take a new baseline). A few consecutive transient errors are tolerated.
+When it is done or failed, and the baselines in ``reschedule`` mode: ``docs/file-jobs.md``, "What each
+task guarantees", and ``docs/internals.md``, "Wait sensors".
 """
 
 from __future__ import annotations
@@ -36,7 +25,8 @@ if TYPE_CHECKING:
 
 
 class ArizeFileIngestionSensor(JobLineageMixin, ArizeWaitSensor):
-    """Wait until Arize has ingested every file under a file job's prefix (see the module docstring).
+    """Wait until Arize has ingested every file under a file job's prefix (``docs/internals.md``, "Wait
+    sensors").
 
     :param job_id: global id or short job id of the file job.
     :param aws_conn_id: connection used to count the objects under the job's S3 prefix.

@@ -37,7 +37,8 @@ DEFAULT_MAX_FILES = 1000
 
 
 class ArizeS3NewFilesSensor(BaseSensorOperator):
-    """Wait for files that are new under ``s3://bucket/prefix``; return them (see the module docstring).
+    """Wait for files that are new under ``s3://bucket/prefix``; return them (``docs/file-jobs.md``,
+    "New-file detection in detail").
 
     :param bucket: the bucket name (templated).
     :param prefix: literal key prefix, read recursively (templated); ``""`` for the whole bucket.
@@ -58,8 +59,8 @@ class ArizeS3NewFilesSensor(BaseSensorOperator):
     :param max_consecutive_errors: transient S3 errors in a row tolerated.
     :param keys_sort_by_arrival: the watched keys sort in the order they arrive (date-partitioned
         paths): list only after the last seen key, one request per poke instead of one per 1,000 keys.
-        A key that sorts before the last seen key when it appears is then never reported (see the
-        module docstring). Default ``False``: list the whole prefix and miss no late key.
+        A key that sorts before the last seen key when it appears is then never reported (see
+        ``docs/file-jobs.md``). Default ``False``: list the whole prefix and miss no late key.
     :param deferrable: wait in the triggerer; default ``[operators] default_deferrable``.
     :param poke_interval: seconds between listings (at least 1 when deferrable, at most a day). It and
         ``timeout`` (at most a year) are checked when the DAG is parsed.

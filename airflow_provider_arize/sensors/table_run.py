@@ -1,11 +1,6 @@
 """Wait for the run of a table job's window that something else triggered (another DAG, another system).
 
-Operational contract: it only reads. Each poke reads the job and its queries (two requests; mind Arize's
-100 queries a minute per key when choosing ``poke_interval``). It succeeds when Arize reports the
-window's query with a processed count, fails at once when that query failed or the job was deleted, and
-otherwise keeps waiting until ``timeout``. A few consecutive transient errors are tolerated
-(``max_consecutive_errors``). With ``deferrable`` it waits in the triggerer through the same decision
-function as the poke (:func:`airflow_provider_arize.waits.evaluate_table_run`).
+It only reads; what a poke costs and when it succeeds or fails: ``docs/internals.md``, "Wait sensors".
 """
 
 from __future__ import annotations

@@ -1,23 +1,7 @@
 """The polling loop every Arize wait shares in the triggerer; subclasses say what one poll reads.
 
-Operational contract:
-
-* Kwargs are small and JSON-serialisable: the connection id (never the key), the job id, what the poll
-  compares against, the poll interval and an absolute deadline (epoch seconds, so a trigger rebuilt after
-  a triggerer restart keeps the original deadline).
-* Each poll reads through the connection's shared, paced poller: waits on one connection in one
-  triggerer coalesce their reads into batched GraphQL requests (:mod:`.polling`,
-  :mod:`airflow_provider_arize.api.batching`); with ``[arize] coalesce_trigger_polls = false`` each
-  wait reads through its own client instead. Either way the transport retries 429 and 5xx. Consecutive
-  transient failures beyond ``max_consecutive_errors`` end the wait with an ``error`` event; an auth
-  error or an unknown job ends it at once. A failed batched request counts as one transient error for
-  each wait that had a read in it; an error about one wait's read (an unknown job) fails that wait only.
-* It always ends with exactly one event (``success``, ``failed``, ``timeout`` or ``error``, see
-  :data:`airflow_provider_arize.waits.EVENT_STATUSES`), yielded once the wait is over, never sleeps zero
-  seconds, and only reads: cancelling it (task killed, timeout) leaves Arize untouched, takes its
-  pending read out of the shared batch without disturbing the other waits' reads, and closes the
-  shared client if it was the last wait using it. When a user kills the deferred task (mark failed or
-  success, clear), ``on_kill`` logs that Arize was left as it was.
+The contract (small kwargs with an absolute deadline, batched and paced reads, the error budget, exactly
+one event, cancellation): ``docs/internals.md``, "Wait triggers".
 """
 
 from __future__ import annotations

@@ -1,30 +1,9 @@
-"""Shared polling state of the Arize waits in one triggerer process.
+"""Shared polling state of the Arize waits in one triggerer process: per event loop and ``arize``
+connection, one paced async client and one poll batcher (a
+:class:`~airflow_provider_arize.api.poll_reads.Poller`). Imported only inside the triggers' ``run()``.
 
-Airflow's triggerer runs every trigger as a task of one asyncio event loop. Waits on the same ``arize``
-connection share, per event loop, one paced async client and one poll batcher (a
-:class:`~airflow_provider_arize.api.poll_reads.Poller`): their polls coalesce into batched GraphQL
-requests (see :mod:`airflow_provider_arize.api.batching`) paced under the connection's budget (see
-:mod:`airflow_provider_arize.api.pacing`).
-
-Lifecycle of a shared poller:
-
-* Created lazily by the first wait entering :func:`shared_poller`, which reads the connection once (with
-  Airflow's async lookup, in a task of its own so that cancelling that first wait does not fail the
-  others). Waits arriving meanwhile wait for the same one. If it cannot be created (a bad connection),
-  each waiting wait gets the error and the failure is forgotten: a later wait tries again.
-* Closed (batcher, then client) when the last wait using it leaves, however it leaves (event, error,
-  cancellation). The close runs in a task of its own, so a second cancellation cannot leave the client
-  open; a wait arriving after that creates a fresh poller.
-* Kept in a ``WeakKeyDictionary`` keyed by the running loop: pollers never cross event loops.
-* The connection is read when the poller is created: a changed key or budget applies once the waits
-  using the current poller have all left.
-
-Switch: Airflow's config option ``[arize] coalesce_trigger_polls`` (environment variable
-``AIRFLOW__ARIZE__COALESCE_TRIGGER_POLLS``), default true. When false, each wait has its own unpaced
-client and polls as it did before coalescing existed (read the job; for a table run, list every query
-of the job on every poll): kept for comparison and as an escape hatch.
-
-Nothing here is imported at DAG-parse time: the triggers import it inside ``run()``.
+Its lifecycle and the ``[arize] coalesce_trigger_polls`` switch: ``docs/internals.md``, "Shared pollers,
+one per connection and event loop".
 """
 
 from __future__ import annotations

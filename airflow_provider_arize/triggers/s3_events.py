@@ -45,7 +45,8 @@ async def _backoff_sleep(delay: float) -> None:
 
 
 class ArizeS3EventsTrigger(BaseEventTrigger):
-    """Fire one event per batch of new files announced on ``queue_url`` (see the module docstring).
+    """Fire one event per batch of new files announced on ``queue_url`` (see ``docs/file-jobs.md``,
+    "Starting runs from S3 events instead of listing").
 
     :param queue_url: the SQS queue's URL.
     :param bucket: the bucket whose events count.
@@ -236,7 +237,7 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
         return delay
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        """The trigger's own consumer of the queue (Airflow before 3.3; see the module docstring)."""
+        """The trigger's own consumer of the queue (Airflow before 3.3; see ``docs/file-jobs.md``)."""
         from airflow.providers.amazon.aws.hooks.sqs import SqsHook
 
         hook = SqsHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)

@@ -2,18 +2,8 @@
 stream in ack mode (Airflow 3.3 and later; imported only there, see
 :func:`airflow_provider_arize.compat.has_acknowledged_shared_streams`).
 
-* :class:`SqsBatchProducer` is the one consumer of a queue in a triggerer: it long-polls the queue as the
-  trigger's ``run()`` does and hands each batch of messages, as an :class:`SqsBatch`, to every watcher of
-  the queue (Airflow's ``SharedStreamManager`` broadcasts it).
-* Airflow calls :meth:`SqsBatchProducer.advance` with a batch once every watcher that was subscribed when
-  it was broadcast has moved past it and each asset event a watcher derived from it is stored in the
-  metadata database. Then, and only then, the producer runs the batch's ``after_persist`` callbacks (the
-  watchers remember the files they reported, in their asset's state store) and deletes the messages. A
-  batch that did not resolve cleanly (a watcher timed out before its event was confirmed stored, or
-  failed) is not deleted: SQS delivers its messages again once their visibility timeout ends.
-* Failures of a receive are retried as in ``run()`` (2, 4, 8... s, at most ``max_backoff``); failures
-  of a delete or of a callback are logged and never raised (raising would stop every watcher of the
-  queue): an undeleted message comes back and its files are dropped as already reported.
+One consumer per queue, messages deleted only once every event is stored: ``docs/internals.md``, "The
+shared SQS consumer (Airflow 3.3 and later)".
 """
 
 from __future__ import annotations
@@ -42,7 +32,8 @@ class SqsBatch:
 
 
 class SqsBatchProducer(SharedStreamProducer):
-    """The one SQS consumer of a queue (see the module docstring); its settings are those of the watcher
+    """The one SQS consumer of a queue (``docs/internals.md``, "The shared SQS consumer (Airflow 3.3 and
+    later)"); its settings are those of the watcher
     whose kwargs the triggerer built the stream from."""
 
     def __init__(self, kwargs: dict[str, Any]) -> None:

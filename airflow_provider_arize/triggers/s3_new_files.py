@@ -1,23 +1,8 @@
 """Deferrable wait for new files under an S3 prefix: list asynchronously until a file is new.
 
-Operational contract:
-
-* Kwargs are small and JSON-serialisable: the AWS connection id (never credentials), the bucket, prefix
-  and filters, the detection state the sensor started from (at most 64 KiB), the detection settings,
-  the poll interval (at least 1 s) and an absolute deadline (epoch seconds, so a trigger rebuilt after
-  a triggerer restart keeps the original deadline).
-* Each poll lists the prefix through aiobotocore (``await S3Hook.get_async_conn()``; the connection is
-  read off the event loop): ``max(1, ceil(N / 1000))`` ListObjectsV2 requests for ``N`` objects under
-  the listing prefix, then :func:`~airflow_provider_arize.s3.detection.detect` decides in a worker
-  thread, exactly as a poke does. With ``keys_sort_by_arrival``, each poll lists only after the state's
-  last key (``max(1, ceil(M / 1000))`` requests for the ``M`` keys after it) and
-  :func:`~airflow_provider_arize.s3.arrival.detect_arrivals` decides. Consecutive transient errors
-  (throttling, 5xx, dropped connections) beyond ``max_consecutive_errors`` end the wait with
-  ``error``; access denied, a missing bucket or bad credentials end it at once.
-* It always ends with exactly one event (``success``, ``timeout`` or ``error``, see
-  :data:`~airflow_provider_arize.s3.events.NEW_FILES_EVENT_STATUSES`), never sleeps zero seconds, and
-  only reads: it saves no state (the resumed task does, after delivering the files), so cancelling it
-  loses nothing.
+The contract (kwargs, requests per poll, errors, exactly one event, no state saved):
+``docs/internals.md``, "The new-files trigger"; what counts as new: ``docs/file-jobs.md``, "New-file
+detection in detail".
 """
 
 from __future__ import annotations

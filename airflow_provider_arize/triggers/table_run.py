@@ -1,25 +1,8 @@
 """Deferrable wait for an event-based table run: poll Arize until the query for a window is done.
 
-The loop, its error budget and its deadline are :class:`.base.ArizeWaitTrigger`'s; each poll decides
-with :func:`airflow_provider_arize.waits.evaluate_table_run`, the same function the poke path uses.
-
-What a poll reads. Arize lists a job's queries in no documented order, so finding the query of a window
-means reading the whole list: one page per 50 queries, each page costing about 500 complexity units.
-Doing that on every poll is what made a triggerer full of waits expensive. Instead each poll reads the
-job's status and query counters (``totalQueries{Success,Failed,Pending}Count``, one batched read costing
-7), and reads the query list only when it may have changed (:class:`QueryListMemo`):
-
-* on the first poll of the trigger (also after a triggerer restart: the memo is not serialized);
-* when the counters differ from those seen with the last list read: a query appearing, finishing or
-  failing moves at least one counter;
-* when the last list read did not agree with its counters (the list's length is not their sum, or the
-  number of queries with a processed count is not the success counter): Arize's counters and list may
-  then not be in step, so the list is read on every poll, as before, until they agree again;
-* at least every ``LIST_REFRESH_POLLS`` polls (10), a safety net should counters ever miss a change.
-
-The list is paged with a first page sized to the counters' sum, so a job with a handful of queries
-costs a few dozen units. The decision is unchanged: the newest query whose window matches, the job's
-fresh status and counters, :func:`evaluate_table_run`.
+The loop is :class:`.base.ArizeWaitTrigger`'s; each poll decides with
+:func:`airflow_provider_arize.waits.evaluate_table_run`, reading the query list only when the job's
+counters say it may have changed (:class:`QueryListMemo`; ``docs/internals.md``, "The table-run poll").
 """
 
 from __future__ import annotations
@@ -51,7 +34,8 @@ def counters_of(job: ImportJob) -> Counters:
 
 @dataclass
 class QueryListMemo:
-    """What a table wait remembers of its job's query list between polls (see the module docstring)."""
+    """What a table wait remembers of its job's query list between polls, and when it rereads the list
+    (``docs/internals.md``, "The table-run poll: the query list only when it moved")."""
 
     counters: Counters | None = None
     consistent: bool = False
