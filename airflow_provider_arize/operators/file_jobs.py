@@ -1,16 +1,7 @@
 """Operators for file import jobs (S3, GCS, Azure): dry-run, create, update the schema.
 
-Arize polls the job's bucket and prefix recursively and ingests every CSV, Parquet, Avro or Arrow file
-whose columns match the schema. With delayed actuals, predictions and actuals live under two prefixes
-and are two jobs sharing the prediction-id column, model and space.
-
-Operational contract:
-
-* Every argument is templated; the spec is validated completely before the first request.
-* A dry run writes nothing; a failing one fails the task with Arize's message verbatim (file, row).
-* Creating is idempotent on (space, model, environment, bucket, prefix): an existing job is returned and
-  the log says so; a lost create response is looked up, never blindly re-sent.
-* Pause, resume and delete are :mod:`.job_control`'s operators with ``job_type="file"``.
+Pause, resume and delete are :mod:`.job_control`'s operators with ``job_type="file"``. What each task
+guarantees: ``docs/file-jobs.md``, "What each task guarantees".
 """
 
 from __future__ import annotations
@@ -30,7 +21,11 @@ if TYPE_CHECKING:
 
 
 class _FileJobOperator(ArizeModelOperator):
-    """Shared arguments of file-job operators.
+    """Shared arguments of file-job operators. Every argument is templated; the spec is validated
+    completely before the first request.
+
+    Arize polls the job's bucket and prefix recursively and ingests every CSV, Parquet, Avro or Arrow file
+    whose columns match the schema.
 
     :param location: ``s3://bucket/prefix/`` (or ``gs://``, ``az://``); or give ``bucket_name`` and
         ``prefix``.
@@ -102,7 +97,8 @@ class _FileJobOperator(ArizeModelOperator):
 
 class ArizeDryRunFileImportJobOperator(_FileJobOperator):
     """Validate a file import job with Arize (``dryRun: true``): access to the bucket, the schema against
-    a file's columns, record-level values. Nothing is written; safe to retry.
+    a file's columns, record-level values. Nothing is written; safe to retry. A failing dry run fails the
+    task with Arize's message verbatim (file, row).
 
     :param file_name: the file to check (default: Arize picks the first file under the prefix).
     """
@@ -122,7 +118,10 @@ class ArizeDryRunFileImportJobOperator(_FileJobOperator):
 
 
 class ArizeCreateFileImportJobOperator(CreateLineageMixin, _FileJobOperator):
-    """Create a file import job, idempotently (see the module contract).
+    """Create a file import job, idempotently on (space, model, environment, bucket, prefix): an existing
+    job is returned and the log says so; a lost create response is looked up, never blindly re-sent.
+    With delayed actuals, predictions and actuals live under two prefixes and are two jobs sharing the
+    prediction-id column, model and space.
 
     With ``dry_run_first`` (default) a job that does not exist yet is dry-run first, and the task fails
     with Arize's message if it does not pass.

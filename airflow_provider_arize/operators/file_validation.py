@@ -1,17 +1,7 @@
 """Validate inference files on S3 against an Arize file schema before Arize ingests them.
 
-Operational contract:
-
-* Reads only, and as little as each format allows (Parquet footer, Arrow schema and batch headers, Avro
-  header and block headers, CSV header plus a sample): see :mod:`airflow_provider_arize.files`. A file
-  over Arize's 1 GB limit is refused from its size alone.
-* Arguments (bucket name, file keys and listed sizes, schema, model type, ``on_invalid``, size limit)
-  are checked first: a bad one fails the task with ``ArizeConfigError`` naming it, before any S3 request.
-* Every file is checked; one bad file never hides another, and nothing valid in the batch is dropped.
-* ``on_invalid="fail"`` (default) fails the task after checking them all, naming each bad file, column,
-  role and reason; ``"skip"`` logs them and returns only the valid files, for downstream tasks.
-* Safe to retry (no side effects). Corrupt, truncated, empty and wrongly-suffixed files are reported as
-  invalid with the reason, never as a crash.
+It reads only, and as little as each format allows (:mod:`airflow_provider_arize.files`); what it reads
+and checks: ``docs/file-jobs.md``, "What each task guarantees" and "Validation in detail".
 """
 
 from __future__ import annotations
@@ -34,6 +24,14 @@ ON_INVALID = ("fail", "skip")
 
 class ArizeValidateFilesOperator(BaseOperator):
     """Check S3 files against an Arize schema, reading a few KiB of each.
+
+    The arguments (bucket name, file keys and listed sizes, schema, model type, ``on_invalid``, size
+    limit) are checked first: a bad one fails the task with ``ArizeConfigError`` naming it, before any S3
+    request. Every file is checked; one bad file never hides another, and nothing valid in the batch is
+    dropped. ``on_invalid="fail"`` fails after checking them all, naming each bad file, column, role and
+    reason; ``"skip"`` logs them and returns only the valid files. Corrupt, truncated, empty and
+    wrongly-suffixed files are reported as invalid with the reason, never as a crash. Safe to retry (no
+    side effects).
 
     :param bucket: the bucket the files are in.
     :param files: the files: keys, or the dicts :class:`ArizeS3NewFilesSensor` returns (``key``, ``size``,

@@ -1,24 +1,8 @@
 """Check (and optionally set up) a bucket's access for Arize's S3 import: the ``arize-ingestion-key`` tag
 and the read-only bucket policy for Arize's importer role.
 
-Operational contract:
-
-* **Check** (default): two reads, GetBucketTagging and GetBucketPolicy (a bucket without tags or without
-  a policy is reported as such, not as an error). The analysis is
-  :func:`airflow_provider_arize.s3.access.analyze_policy`. A missing tag, a tag with another value, no
-  policy, or a required grant missing fail the task with ``ArizeS3AccessError`` (an
-  ``ArizeConfigError``: not retried) naming the bucket and everything missing. Grants broader than
-  Arize needs are logged as warnings, or fail the task with ``fail_on_broad_grants``.
-* **Apply** (``apply=True``, needs ``importer_role_arn``): puts the tag with every other tag kept
-  (PutBucketTagging replaces the whole set), adds Arize's statement to the policy with every other
-  statement kept (a statement with the same Sid is replaced), then reads both back and checks again.
-  Idempotent: a bucket already set up is not written to. It never removes a broad grant, and it
-  replaces a tag holding another ingestion key (a bucket can carry one) with a warning.
-* Credentials come from the AWS connection, which needs ``s3:GetBucketTagging`` and
-  ``s3:GetBucketPolicy`` (plus the ``Put`` twins to apply). Transient AWS errors propagate and are
-  retried with the task. The ingestion key is not logged.
-
-Returns (XCom) ``{"bucket", "tag_ok", "policy_ok", "broad_grants": [...], "applied": [...], "notes": [...]}``.
+What is checked and written: ``docs/file-jobs.md``, "What each task guarantees" and "Bucket access in
+detail"; the operator's own guarantees are in :class:`ArizeS3BucketAccessOperator`.
 """
 
 from __future__ import annotations
@@ -39,6 +23,16 @@ if TYPE_CHECKING:
 
 class ArizeS3BucketAccessOperator(BaseOperator):
     """Verify that ``bucket`` is tagged and shared with Arize's importer role; optionally set it up.
+
+    Check (default): two reads, GetBucketTagging and GetBucketPolicy; a bucket without tags or without a
+    policy is reported as such, not as an error. A problem fails the task with ``ArizeS3AccessError`` (an
+    ``ArizeConfigError``: not retried) naming the bucket and everything missing. Apply: puts the tag with
+    every other tag kept (PutBucketTagging replaces the whole set) and adds Arize's statement with every
+    other statement kept (a statement with the same Sid is replaced), then reads both back and checks
+    again. It never removes a broad grant, and it replaces a tag holding another ingestion key (a bucket
+    can carry one) with a warning. The AWS connection needs ``s3:GetBucketTagging`` and
+    ``s3:GetBucketPolicy`` (plus the ``Put`` twins to apply); transient AWS errors propagate and are
+    retried with the task.
 
     :param bucket: the bucket name (templated).
     :param ingestion_key: the ``arize-ingestion-key`` value Arize's UI gives for the space (templated;

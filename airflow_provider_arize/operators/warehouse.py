@@ -1,15 +1,7 @@
 """Warehouse-side checks around table import jobs: preflight before a job or a run, reconciliation after.
 
-Operational contract:
-
-* Both only read, from the warehouse through the official Airflow provider hooks (imported when the
-  task runs) and, for reconciliation, from Arize. Safe to retry.
-* ``ArizeTablePreflightOperator`` fails with every problem named (table, column, role, reason) before
-  anything reaches Arize: a missing table, a column the schema names that does not exist, a type Arize
-  does not accept for its role, a feature or tag prefix that matches no column.
-* ``ArizeReconcileTableRunOperator`` compares the warehouse's row count for a window (by the job's
-  change-timestamp column, ``[start, end)``) with the ``recordsProcessedCount`` Arize reports for that
-  window's query; a mismatch logs a warning or fails the task, as ``on_mismatch`` says.
+Both only read and are safe to retry; what each checks: ``docs/event-jobs.md``, "The operators"; the
+warehouse hooks they read through: ``docs/warehouses.md``.
 """
 
 from __future__ import annotations
