@@ -1,18 +1,8 @@
-"""Local stand-ins for cloud services, for tests and local DAG runs.
+"""Local stand-ins for cloud services, for tests and local DAG runs: S3 (moto), Snowflake (fakesnow over
+TLS) and a real local Airflow, with their TLS material, threaded ASGI server and pytest fixtures.
 
-* :class:`~airflow_provider_arize.local_services.snowflake.FakeSnowflakeServer`: fakesnow over TLS on
-  ``127.0.0.1``, usable by Airflow's stock ``SnowflakeHook``.
-* :class:`~airflow_provider_arize.local_services.s3.FakeS3Server`: moto's server (S3, SQS) on
-  ``127.0.0.1``, usable by Airflow's stock ``S3Hook``.
-* :class:`~airflow_provider_arize.local_services.airflow.LiveAirflow`: a real local Airflow
-  (``airflow standalone``) driven through its REST API.
-* :mod:`~airflow_provider_arize.local_services.tls`: throw-away, ``127.0.0.1``-only TLS material.
-* :mod:`~airflow_provider_arize.local_services.asgi_thread`: an ASGI app served by uvicorn in a daemon thread
-  on ``127.0.0.1`` (HTTP or HTTPS).
-* :mod:`~airflow_provider_arize.local_services.pytest_plugin`: pytest fixtures.
-
-Importing this package is cheap: fakesnow, moto, uvicorn and cryptography load only when a server starts.
-"""
+Importing this package is cheap: fakesnow, moto, uvicorn and cryptography load only when a server
+starts. What each guarantees: ``docs/local-services.md``."""
 
 from __future__ import annotations
 

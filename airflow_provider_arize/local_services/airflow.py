@@ -1,17 +1,8 @@
-"""A real local Airflow (``airflow standalone``: API server, scheduler, dag-processor, triggerer,
-LocalExecutor) in a private home, driven through its REST API, for demos and tests of whole DAG runs.
+"""A real local Airflow (``airflow standalone``) in a private home, driven through its REST API, for demos
+and tests of whole DAG runs.
 
-Example::
-
-    with LiveAirflow(home, dags_folder, env={"AIRFLOW_CONN_ARIZE_DEFAULT": ...}) as airflow:
-        airflow.unpause("my_dag")
-        run = airflow.trigger("my_dag")
-        assert airflow.wait_run("my_dag", run)["state"] == "success"
-
-Contract: the connections and settings in ``env`` (and this process's environment) reach every Airflow
-process, its tasks and its triggerer; tasks defer by default. Login is off (every user is an admin), so
-it binds to ``127.0.0.1`` only. :meth:`LiveAirflow.stop` ends the whole process group.
-"""
+Example and contract (environment, login, binding, stopping): ``docs/local-services.md``,
+"``LiveAirflow``"."""
 
 from __future__ import annotations
 
@@ -41,7 +32,7 @@ class LiveAirflowError(RuntimeError):
 
 
 class LiveAirflow:
-    """``airflow standalone`` on a free ``127.0.0.1`` port (see the module docstring).
+    """``airflow standalone`` on a free ``127.0.0.1`` port (``docs/local-services.md``, "``LiveAirflow``").
 
     ``home`` holds the metadata DB (SQLite) and ``standalone.log``; ``parallelism`` caps running tasks.
     """

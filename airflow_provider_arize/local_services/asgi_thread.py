@@ -1,21 +1,8 @@
 """Serve an ASGI app on ``127.0.0.1`` with uvicorn in a daemon thread, over HTTP or (given a
-:class:`~.tls.LocalTLS`) HTTPS.
+:class:`~.tls.LocalTLS`) HTTPS: the helper behind the in-process emulator, the local Snowflake and the
+tests' own servers.
 
-The one helper behind the in-process emulator
-(:class:`~airflow_provider_arize.emulator.testing.EmulatorServer`), the local Snowflake (:mod:`.snowflake`)
-and the tests' own servers. Contract:
-
-* :meth:`ThreadedASGIServer.start` binds the port first (a free one unless ``port`` is given, so
-  :attr:`~ThreadedASGIServer.port` is known before serving), serves ``app`` and returns once uvicorn reports
-  it is serving; a server that dies or does not start within ``startup_timeout`` raises ``RuntimeError``.
-  Nothing is retried.
-* :meth:`~ThreadedASGIServer.stop` asks uvicorn to exit and joins the thread. Idempotent. By default at
-  once (``force_exit``: clients pool idle keep-alive TLS connections that never answer a graceful close);
-  with ``force_exit=False`` requests in flight get ``graceful_shutdown`` seconds to finish.
-* By default uvicorn leaves the process's logging configuration alone (``log_config=None``;
-  :data:`UVICORN_LOGGING` asks for uvicorn's own) and writes no access log. No lifespan events.
-* uvicorn (the ``emulator`` extra) is imported when a server is built, not with this module.
-"""
+Start, stop and logging contract: ``docs/local-services.md``, "Serving an ASGI app in a thread"."""
 
 from __future__ import annotations
 

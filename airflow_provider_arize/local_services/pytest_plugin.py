@@ -1,24 +1,8 @@
-"""Pytest fixtures for the local service stand-ins.
+"""Pytest fixtures for the local service stand-ins (``fake_s3``, ``fake_s3_connection``, ``fake_snowflake``,
+``fake_snowflake_connection``), enabled in the rootdir ``conftest.py`` with
+``pytest_plugins = ["airflow_provider_arize.local_services.pytest_plugin"]``.
 
-Enable them in the rootdir ``conftest.py`` with::
-
-    pytest_plugins = ["airflow_provider_arize.local_services.pytest_plugin"]
-
-* ``fake_snowflake`` (session scope): one :class:`~.snowflake.FakeSnowflakeServer` over TLS for the
-  whole session, trusted for the session (``REQUESTS_CA_BUNDLE`` points at a bundle of the previously
-  trusted CAs plus the local, ``127.0.0.1``-only CA; restored at session end). Started on first use
-  (about 0.2 s once fakesnow and the Snowflake connector are imported; importing them costs a few
-  seconds the first time in a process). fakesnow shares one in-memory database across all its
-  connections in the process, so tables persist between tests: use distinct names or
-  ``CREATE OR REPLACE``.
-* ``fake_s3`` (session scope): one :class:`~.s3.FakeS3Server` (moto: S3, SQS) for the session; moto's
-  state is process-wide, so use distinct bucket names per test (or ``fake_s3.reset()``).
-* ``fake_s3_connection`` (function scope): a factory ``(conn_id) -> conn_id`` that sets the
-  ``AIRFLOW_CONN_<ID>`` environment variable of an ``aws`` connection to it, for the current test only.
-* ``fake_snowflake_connection`` (function scope): a factory ``(conn_id, database, schema) -> conn_id``
-  that sets the ``AIRFLOW_CONN_<ID>`` environment variable of a ``snowflake`` connection to the server,
-  for the current test only.
-"""
+Scopes, start-up cost and shared state: ``docs/local-services.md``, "Pytest fixtures"."""
 
 from __future__ import annotations
 

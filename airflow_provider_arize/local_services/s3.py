@@ -1,23 +1,7 @@
 """A local S3 (moto's server) on ``127.0.0.1``, for the stock ``S3Hook`` and the Arize emulator.
 
-Example::
-
-    from airflow_provider_arize.local_services import FakeS3Server
-
-    with FakeS3Server() as s3:
-        os.environ.update(s3.airflow_connection("aws_default"))
-        s3.client().create_bucket(Bucket="inferences")
-        S3Hook(aws_conn_id="aws_default").load_string("x", "a/b.csv", bucket_name="inferences")
-
-Contract:
-
-* :meth:`FakeS3Server.start` runs moto's ``ThreadedMotoServer`` on a free ``127.0.0.1`` port in a daemon
-  thread (S3, SQS and the rest of moto's services on one endpoint) and returns once it serves;
-  :meth:`~FakeS3Server.stop` shuts it down. Both are idempotent.
-* moto keeps its state in this process's memory: every client of the endpoint sees the same buckets,
-  and so does any ``mock_aws`` in the process. :meth:`~FakeS3Server.reset` empties every backend.
-* Credentials and region are fixed fakes (moto accepts anything); they are not secrets.
-"""
+Example and contract (start, shared state, reset, fake credentials): ``docs/local-services.md``,
+"``FakeS3Server``"."""
 
 from __future__ import annotations
 

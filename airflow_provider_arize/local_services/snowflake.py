@@ -1,38 +1,8 @@
-"""A fake Snowflake (fakesnow) served over TLS on ``127.0.0.1``, for the stock ``SnowflakeHook``.
+"""A fake Snowflake (fakesnow) served over TLS on ``127.0.0.1``, for the stock ``SnowflakeHook`` (which
+cannot talk plain HTTP to fakesnow) and the Arize emulator.
 
-Airflow's ``SnowflakeHook`` never passes ``protocol`` to the connector, so it cannot talk plain HTTP
-to fakesnow (error 250003). Served over HTTPS with a certificate the process trusts, the stock hook
-works unchanged: this module does that.
-
-Example::
-
-    from airflow_provider_arize.local_services import FakeSnowflakeServer
-
-    with FakeSnowflakeServer() as snow, snow.trusted():
-        os.environ.update(snow.airflow_connection("snowflake_default", database="DB", schema="PUBLIC"))
-        SnowflakeHook(snowflake_conn_id="snowflake_default").run("create table t (x int)")
-
-Contract:
-
-* :meth:`FakeSnowflakeServer.start` generates TLS material (:mod:`.tls`) into a private temporary
-  directory, binds a free ``127.0.0.1`` port, serves ``fakesnow.server.app`` under uvicorn in a daemon
-  thread (:mod:`.asgi_thread`) and returns once uvicorn reports it is serving: about 0.2 s, plus a few
-  seconds the first time in a process to import fakesnow (it imports the Snowflake connector and
-  pandas, which the ``SnowflakeHook`` needs anyway).
-  :meth:`~FakeSnowflakeServer.stop` asks uvicorn to exit, joins the thread and deletes the directory.
-  Both are idempotent. Nothing is retried: a server that fails to start raises ``RuntimeError``.
-* Data: fakesnow keeps every session of the process in one shared in-memory DuckDB
-  (``fakesnow.server.shared_fs``). Tables written through any connection are seen by all others, and
-  they outlive a server instance (a second server in the same process sees them too). Use distinct
-  database or table names per test, or ``CREATE OR REPLACE``.
-* Trust: the client must trust the local CA. :meth:`~FakeSnowflakeServer.trusted` sets
-  ``REQUESTS_CA_BUNDLE`` (process-wide!) to a bundle of the previously trusted CAs plus the local CA,
-  which is name-constrained to ``127.0.0.1``; the previous value is restored when the block exits.
-  See :mod:`.tls`.
-* Credentials are fixed fakes (fakesnow accepts anything); they are not secrets.
-* fakesnow's own ``fakesnow.server`` logger is quietened to ``WARNING`` while the server runs (it
-  logs every login and, on errors, SQL text with bound values); the previous level is restored on stop.
-"""
+Example and contract (start-up time, shared data, process-wide trust, logging):
+``docs/local-services.md``, "``FakeSnowflakeServer``"."""
 
 from __future__ import annotations
 

@@ -1,26 +1,8 @@
-"""Throw-away TLS material for local services on ``127.0.0.1``, and a scoped way to trust it.
+"""Throw-away TLS material for local services on ``127.0.0.1`` (:func:`make_local_tls`), and a scoped way
+to trust it (:func:`trusting`).
 
-:func:`make_local_tls` writes, into a directory the caller owns:
-
-* ``ca.pem``: a fresh certificate authority (EC P-256, valid for one day). It carries a critical
-  *name constraint* allowing only the IP address ``127.0.0.1``, so even a client that trusts it
-  cannot be fooled for any other host, and its private key is never written to disk.
-* ``server.pem`` / ``server-key.pem``: a server certificate signed by that CA, with
-  ``subjectAltName = IP:127.0.0.1``, and its key (mode 0600).
-* ``trust-bundle.pem``: the CAs the process already trusted for ``requests`` (``$REQUESTS_CA_BUNDLE`` if
-  set, otherwise certifi's bundle) plus the local CA. Pointing ``REQUESTS_CA_BUNDLE`` here adds
-  trust in the local service without removing trust in anything else.
-
-Built with the ``cryptography`` package (imported inside the function); no ``openssl`` subprocess.
-Takes a few milliseconds.
-
-:func:`trusting` sets ``REQUESTS_CA_BUNDLE`` for the duration of a ``with`` block and restores the
-previous value afterwards. Environment variables are process-wide: while the block is open, every
-``requests``-based client in the process (the Snowflake connector's vendored ``requests`` included,
-from any thread) reads the bundle. Because the bundle is a superset of what was trusted before and the
-CA is constrained to ``127.0.0.1``, the only effect on other clients is that they also accept this
-local server.
-"""
+What is generated, the ``127.0.0.1`` name constraint and the process-wide trust:
+``docs/local-services.md``, "TLS material and trust"."""
 
 from __future__ import annotations
 
@@ -41,7 +23,7 @@ _LOCAL_IP = "127.0.0.1"
 
 @dataclass(frozen=True)
 class LocalTLS:
-    """Paths of the generated PEM files (see the module docstring)."""
+    """Paths of the generated PEM files (``docs/local-services.md``, "TLS material and trust")."""
 
     ca_cert: Path
     server_cert: Path
@@ -166,7 +148,9 @@ def _current_trust() -> bytes:
 def trusting(bundle: Path) -> Iterator[Path]:
     """Set ``$REQUESTS_CA_BUNDLE`` to ``bundle`` inside the block; restore the previous value after.
 
-    Process-wide (see the module docstring). Nesting works; blocks must close in reverse order.
+    Process-wide: every ``requests``-based client in the process reads it while the block is open
+    (``docs/local-services.md``, "TLS material and trust"). Nesting works; blocks must close in reverse
+    order.
     """
     previous = os.environ.get(CA_BUNDLE_ENV)
     os.environ[CA_BUNDLE_ENV] = str(bundle)

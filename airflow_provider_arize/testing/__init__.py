@@ -1,17 +1,8 @@
-"""Testing your own DAGs against a local Arize: the one place to import from (the ``testing`` extra).
+"""Testing your own DAGs against a local Arize: the one place to import from (the ``testing`` extra): the
+emulator, the local S3, Snowflake and Airflow, the ``dag.test()`` helpers, and (as a pytest plugin) their
+fixtures. Nothing heavy is imported until a name is used.
 
-* :class:`EmulatorServer` (in this process) and :class:`EmulatorProcess` (a subprocess): the Arize
-  emulator, with its admin API (faults, rate limits, profiles of the API's unknowns).
-* :class:`FakeS3Server` (moto) and :class:`FakeSnowflakeServer` (fakesnow over TLS): the stores Arize and
-  your tasks read.
-* :class:`LiveAirflow`: a real local Airflow (``airflow standalone``) driven through its REST API.
-* :func:`configure_local_airflow`, :func:`migrate_metadata_db`, :func:`load_dag`, :func:`run_dag`,
-  :func:`arize_connection_uri_env`: run a DAG with ``dag.test()`` against them.
-* Pytest fixtures: ``pytest_plugins = ["airflow_provider_arize.testing.pytest_plugin"]`` in your
-  ``conftest.py`` (``arize_emulator``, ``arize_emulator_factory``, ``fake_s3``, ``fake_snowflake``, ...).
-
-Nothing heavy is imported until a name is used. See ``docs/emulator.md``.
-"""
+What each name does: ``docs/emulator.md`` and ``docs/local-services.md``."""
 
 from __future__ import annotations
 
