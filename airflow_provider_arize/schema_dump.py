@@ -1,16 +1,7 @@
 """``python -m airflow_provider_arize.schema_dump``: save the GraphQL schema your Arize serves.
 
-Sends exactly one read-only request, graphql-core's standard introspection query, with the key in
-``$ARIZE_API_KEY`` (never on the command line, never printed), and writes the answer as JSON
-(``{"data": {"__schema": ...}}``)::
-
-    ARIZE_API_KEY=... python -m airflow_provider_arize.schema_dump \\
-        --endpoint https://app.arize.com --out my-arize-schema.json
-    python -m airflow_provider_arize.emulator --profile file:my-arize-schema.json
-
-The second command serves that schema from the local emulator, so the provider can be tested against
-exactly what your Arize serves.
-"""
+One read-only introspection request, the key from ``$ARIZE_API_KEY``; the local emulator can then serve
+the file (``--profile file:PATH``). Usage: ``docs/emulator.md``, "Serving your own Arize's schema"."""
 
 from __future__ import annotations
 

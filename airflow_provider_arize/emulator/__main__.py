@@ -1,17 +1,6 @@
 """``python -m airflow_provider_arize.emulator``: run the local Arize GraphQL emulator.
 
-On start it ensures the space and API key exist, then prints ONE JSON line to stdout::
-
-    {"url": "http://127.0.0.1:8765", "graphql_url": "http://127.0.0.1:8765/graphql",
-     "space_id": "U3BhY2U6MQ==", "api_key_hint": "emul…", "profile": "full"}
-
-Logs go to stderr. The full API key is never printed. The table worker (:mod:`.workers`) and the file
-worker (:mod:`.file_workers`) run in background threads until shutdown. The warehouse registry comes
-from ``--warehouses PATH`` (a JSON file) or ``$ARIZE_EMULATOR_WAREHOUSES`` (JSON), and the S3 settings of
-file jobs from ``--s3 PATH`` or ``$ARIZE_EMULATOR_S3`` (JSON ``{"endpoint_url", "region",
-"access_key_id", "secret_access_key"}``), never from a secret on the command line. ``--profile`` picks
-the API variant served (:mod:`.profiles`; ``file:<PATH>`` serves a schema dump).
-"""
+Options, the start-up JSON line and where secrets come from: ``docs/emulator.md``, "Running it"."""
 
 from __future__ import annotations
 

@@ -1,30 +1,7 @@
-"""The admin API under ``/_emulator/`` (JSON, no Arize auth).
+"""The admin API under ``/_emulator/`` (JSON, no Arize auth): spaces, keys, faults, rate limits, options,
+racers, stats, jobs, warehouses and S3 settings, for tests and operators of the emulator.
 
-If the emulator was started with an admin token, every admin call needs the header
-``x-emulator-admin-token: <token>``. Bad input answers 400 with ``{"error": "..."}``.
-
-* ``GET  /health`` -> ``{"status": "ok"}``
-* ``POST /spaces {"name"}`` -> ``{"id", "name", "ingestion_key"}``  (``id`` is the Space global id)
-* ``GET  /spaces`` -> ``[{"id", "name", "ingestion_key"}]``, oldest first: the value each space's buckets
-  must carry in the ``arize-ingestion-key`` tag (what Arize's UI shows)
-* ``POST /keys {"key", "space_ids": [...], "can_mutate": true}``
-  -> ``{"key_hint", "space_ids", "can_mutate"}``
-* ``GET|PUT|DELETE /faults`` -> the fault config (see :mod:`.faults`) plus ``remaining_script``
-* ``PUT  /rate-limits {"queries_per_minute", "mutations_per_minute", "enabled"}`` -> the limits; resets
-  the recorded calls of every key
-* ``GET|PUT|DELETE /rendezvous {"operation", "parties", "timeout"}`` -> racers held until all arrive
-* ``PUT  /options {"strict_state_changes", "accept_legacy_model_types", "hold_queries"}`` -> the options
-* ``GET  /stats`` (shape in :mod:`.stats`), ``POST /stats/reset``
-* ``GET  /jobs`` -> ``{"jobs": [...]}``: every job of every space, with its queries (status, counts,
-  error messages) and files
-* ``GET  /warehouses`` -> the warehouse registry (see :mod:`.warehouses`), passwords shown as ``"***"``
-* ``PUT  /warehouses {"snowflake": {...}, "bigquery": {...}, "databricks": {...}}`` replaces the registry;
-  ``PUT /warehouses?merge=true`` adds or replaces only the entries given (``null`` removes one). Answers
-  the redacted registry. A bad entry answers 400 naming the field, never a value.
-* ``GET  /s3`` -> the S3 settings of file jobs (``{"endpoint_url", "region", "access_key_id",
-  "secret_access_key": "***"}``) or ``null``; ``PUT /s3 {...}`` replaces them (a bad field answers 400
-  naming it); ``DELETE /s3`` removes them (file jobs stop ingesting). Kept in memory only.
-"""
+Every call, its body and its answer: ``docs/emulator.md``, "Admin API"."""
 
 from __future__ import annotations
 

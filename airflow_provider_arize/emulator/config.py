@@ -50,12 +50,13 @@ class EmulatorConfig:
     """Everything that defines one emulator instance (the CLI flags map onto these fields).
 
     ``db_path`` ``None`` or ``":memory:"`` keeps state in memory; a path keeps it in a SQLite file.
-    ``warehouses`` is the warehouse registry document (see :mod:`.warehouses`); ``run_workers`` and
-    ``worker_interval_seconds`` control the background worker that runs table-job queries
-    (see :mod:`.workers`). ``s3`` (``{"endpoint_url", "region", "access_key_id",
+    ``warehouses`` is the warehouse registry document (``docs/emulator.md``, "The warehouse registry");
+    ``run_workers`` and ``worker_interval_seconds`` control the background worker that runs table-job
+    queries (same page, "The table worker"). ``s3`` (``{"endpoint_url", "region", "access_key_id",
     "secret_access_key"}``, see :class:`.state.S3Settings`) is how file jobs reach their buckets; without
     it file jobs never ingest. ``file_poll_interval_seconds`` paces the file worker
-    (see :mod:`.file_workers`, also switched by ``run_workers``); files over ``max_file_bytes`` fail.
+    (same page, "File jobs and the file worker"; also switched by ``run_workers``); files over
+    ``max_file_bytes`` fail.
     ``profile`` is the API variant served (a :class:`~.profiles.Profile` or its name, e.g.
     ``"pages,no-introspection"``; see :mod:`.profiles`); an unknown name is a ``ValueError``.
     """

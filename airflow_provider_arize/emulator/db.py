@@ -1,12 +1,7 @@
 """SQLite connection, schema and transactions for the emulator store.
 
-Contract:
-* One connection per :class:`Database`, shared by all threads and guarded by a re-entrant lock.
-* A file database runs in WAL mode with ``synchronous=FULL``: once :meth:`Database.transaction` returns,
-  the write survives a SIGKILL of the process. ``None`` or ``":memory:"`` gives a private in-memory db.
-* The schema is created idempotently, so reopening a file keeps every row and every id counter
-  (``AUTOINCREMENT`` never reuses a number, even after deletes).
-"""
+Durability contract (WAL, ``synchronous=FULL``, id counters): ``docs/emulator.md``, "Storage and
+durability"."""
 
 from __future__ import annotations
 

@@ -1,23 +1,6 @@
-"""Fault injection for GraphQL requests.
+"""Fault injection for GraphQL requests: a script of faults consumed in order, and faults at random.
 
-Two sources, checked in order for each ``POST /graphql``:
-
-1. ``script``: a FIFO list of faults. The first entry whose ``operation`` (if any) equals the request's
-   GraphQL operation name is consumed and applied.
-2. ``rate``: with probability ``rate`` (``random.Random(seed)``), one of ``kinds`` is applied.
-
-``operations`` (optional list; ``operation_name`` is a one-name shorthand) restricts both sources to
-requests with one of those GraphQL operation names.
-
-Kinds and what the client sees:
-
-* ``http_500`` / ``http_502`` / ``http_503``: that status, nothing executed.
-* ``http_429``: 429 with ``Retry-After: retry_after_seconds``, nothing executed.
-* ``latency``: ``latency_ms`` of added delay, then normal execution.
-* ``reset``: the connection is aborted before execution; nothing committed.
-* ``drop_after_commit``: executes and commits, then aborts the connection without a response.
-* ``timeout_after_commit``: executes and commits, then waits ``timeout_seconds`` before answering.
-"""
+Sources, kinds and what the client sees: ``docs/emulator.md``, "Faults"."""
 
 from __future__ import annotations
 

@@ -1,52 +1,7 @@
 """File import jobs against real S3 (e.g. moto): bucket access checks, dry runs, and the polling worker.
 
-**S3** is reached with the emulator's :class:`~.state.S3Settings` (``EmulatorConfig.s3``,
-``$ARIZE_EMULATOR_S3``, ``--s3 FILE``, ``PUT /_emulator/s3``). With none configured, file jobs never
-ingest and S3 dry runs fail with ``ACCESS_DENIED`` saying so. Only ``blobStore: S3`` jobs are polled;
-GCS and Azure jobs are recorded but never ingest.
-
-**Access** (Arize's file-import set-up), checked for every dry run and for every job on every poll. A
-bucket is open to a space when both hold:
-
-* the bucket tag ``arize-ingestion-key`` equals the space's ingestion key (``GET /_emulator/spaces``);
-* the bucket policy has an ``Allow`` statement whose principal is an AWS role ARN ending in
-  ``:role/arize-importer`` and which grants ``s3:GetBucketTagging`` and ``s3:ListBucket`` on the bucket ARN
-  and ``s3:GetObject`` on ``<bucket ARN>/*`` (actions and resources may use IAM ``*``/``?`` wildcards;
-  the grants may be spread over several statements; a matching ``Deny`` statement, with any principal,
-  wins; statements with ``NotPrincipal``/``NotAction``/``NotResource`` are ignored, ``Condition`` is not
-  evaluated).
-
-Every missing piece is named: ``bucket 'b' has no 'arize-ingestion-key' tag``, ``... does not match this
-space's ingestion key``, ``bucket 'b' has no bucket policy ...``, ``... does not grant ... s3:GetObject on
-arn:aws:s3:::b/*``. The emulator's S3 credentials themselves are not checked against the policy (moto
-does not enforce policies).
-
-**Dry run** (``createFileImportJob`` with ``dryRun: true``, see :func:`dry_run_file_job`): access, then
-``fileName`` (a key under the prefix, a full key, or ``s3://bucket/key``) or else the first object under
-the prefix with an accepted suffix (the first object at all when none has one) is validated with
-:mod:`airflow_provider_arize.files` (ranged reads only). Codes: ``ACCESS_DENIED`` (no S3, no access, or the
-object cannot be read), ``INVALID_VALUE`` (no file to validate, ``fileName`` not found, invalid schema),
-``SCHEMA_MISMATCH`` (the file's problems, e.g. ``column score (predictionScore): is string, Arize needs a
-number``). ``validationResult.filePath`` is the object key validated.
-
-**Worker** (:class:`FileWorker`, one thread, started and stopped with the table worker): it ticks at once
-and then every ``file_poll_interval_seconds`` (10 s, as Arize polls). Each tick, for each *active* S3 file
-job (paused and deleted jobs are not polled; their pending files wait):
-
-1. access is checked; without it nothing is recorded and the job is retried next tick (logged at debug);
-2. the prefix is listed recursively (every page of ``ListObjectsV2``), keys ending in ``/`` are skipped,
-   and each key not seen before is recorded pending (:meth:`.store_runs.RunStore.record_file`: keys are
-   tracked by name, so a rewrite of a processed key is ignored, as Arize does);
-3. each pending file is processed: over ``max_file_bytes`` fails ("file is N bytes, over Arize's 1 GB
-   file limit"), an unknown suffix fails, otherwise it is validated against the job's schema and then
-   counted (from the layout; CSV and Arrow streams are read in full) and succeeds with that row count, or
-   fails with the problems' text. A file whose bytes cannot be read (a transient S3 error) stays pending
-   and is retried next tick; a file deleted before it was processed fails.
-
-Pending files live in SQLite, so a restart loses nothing: they are processed by the next tick. One
-failing job or file never stops the worker; S3 I/O runs on this thread (or the dry run's request
-thread), never under the SQLite lock.
-"""
+Access rules, dry-run codes and what each poll does: ``docs/emulator.md``, "File jobs and the file
+worker"."""
 
 from __future__ import annotations
 
@@ -321,7 +276,8 @@ def _polled(job: JobRecord) -> bool:
 
 
 class FileWorker(Ticker):
-    """Polls active S3 file jobs' buckets on a background thread (see the module docstring)."""
+    """Polls active S3 file jobs' buckets on a background thread (``docs/emulator.md``, "File jobs and the
+    file worker")."""
 
     name = "file worker"
 

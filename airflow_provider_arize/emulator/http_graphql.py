@@ -1,21 +1,7 @@
-"""``POST /graphql``: the request pipeline around GraphQL execution.
+"""``POST /graphql``: the request pipeline around GraphQL execution (faults, auth, rate limit, validation,
+cost, permissions, then execution and post-commit faults).
 
-Order of steps (each may end the request):
-
-1. Read the JSON body (400 if it is not ``{"query": ...}``); parse the document to learn the
-   operation name and whether it is a mutation.
-2. Fault injection (:mod:`.faults`): 5xx / 429 / ``reset`` answer without executing; ``latency`` sleeps.
-3. Auth: ``x-api-key`` must name a known key, else 401 with a GraphQL-style error body.
-4. Rate limit per key (:mod:`.ratelimit`): 429 with ``Retry-After``.
-5. Syntax / validation errors: 400 with ``errors`` (against the profile's schema; a profile without
-   introspection refuses ``__schema`` / ``__type`` here too).
-6. Cost above the profile's limit (``constants.MAX_QUERY_COMPLEXITY``): 200 with an error, nothing executed.
-7. A mutation with a read-only key: 200 with a ``FORBIDDEN`` error, nothing executed.
-8. Execute (in a worker thread; each mutation commits before its resolver returns), then the
-   post-commit faults ``drop_after_commit`` (abort, no response) and ``timeout_after_commit``.
-
-The API key is never logged.
-"""
+The steps and their answers: ``docs/emulator.md``, "Request pipeline"."""
 
 from __future__ import annotations
 
@@ -112,7 +98,7 @@ def _operation(document: DocumentNode | None, name: str | None) -> OperationDefi
 
 
 async def graphql_post(request: Request) -> Response:
-    """Execute one GraphQL request (see the module docstring for the pipeline)."""
+    """Execute one GraphQL request (the pipeline: ``docs/emulator.md``, "Request pipeline")."""
     state: EmulatorState = request.app.state.emulator
     try:
         body = await request.json()

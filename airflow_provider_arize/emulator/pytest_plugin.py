@@ -1,19 +1,8 @@
-"""Pytest fixtures for the Arize emulator, opted into from a ``conftest.py`` with
+"""Pytest fixtures for the Arize emulator (``arize_emulator``, ``arize_emulator_factory``,
+``arize_emulator_session``), opted into from a ``conftest.py`` with
 ``pytest_plugins = ["airflow_provider_arize.emulator.pytest_plugin"]`` (the ``testing`` extra).
 
-* ``arize_emulator``: a fresh in-memory :class:`~.testing.EmulatorServer` per test, serving the profile
-  (API variant, see :mod:`.profiles`) given by indirect parametrization, else by the marker
-  ``@pytest.mark.arize_profile("pages,no-introspection")``, else ``full``.
-* ``arize_emulator_factory``: call it (``arize_emulator_factory("upper-enums", run_workers=False)``) for
-  as many in-memory emulators as a test needs; each is stopped after the test.
-* ``arize_emulator_session``: one in-memory ``full`` server shared by the whole session (state
-  accumulates; reset faults, options and stats yourself if a test changes them).
-
-Example::
-
-    @pytest.mark.parametrize("arize_emulator", ["full", "pages", "no-search"], indirect=True)
-    def test_lists_jobs(arize_emulator): ...
-"""
+Scopes and profiles: ``docs/emulator.md``, "Pytest fixtures"."""
 
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
-"""Racers made to meet: hold the first N requests of one operation until all N have arrived.
+"""Racers made to meet: hold the first N requests of one operation until all N have arrived, so tests of
+overlapping runs reproduce a race every time.
 
-Tests of overlapping runs use it to reproduce a race every time instead of by luck: with
-``{"operation": "ListTableImportJobs", "parties": 2}`` two tasks that both look for a job before
-creating it both get their answer only once both have asked, so both see "no job yet" and both create.
-Requests after the first N pass straight through; a party that waits ``timeout`` seconds in vain goes on
-alone and is counted in ``gave_up`` (so a test can tell a race that happened from one that did not).
-``PUT /_emulator/rendezvous`` sets it, ``DELETE`` clears it.
-"""
+Settings and what a test can tell: ``docs/emulator.md``, "Racers: the rendezvous"."""
 
 from __future__ import annotations
 
@@ -19,7 +14,8 @@ __all__ = ["Rendezvous"]
 
 @dataclass
 class Rendezvous:
-    """One meeting point (see the module docstring); ``operation=None`` holds nothing."""
+    """One meeting point (``docs/emulator.md``, "Racers: the rendezvous"); ``operation=None`` holds
+    nothing."""
 
     operation: str | None = None
     parties: int = 2

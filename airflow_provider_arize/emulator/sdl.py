@@ -1,14 +1,7 @@
 """SDL transforms behind the emulator's profiles (:mod:`.profiles`): prune names, upper-case enums,
 read a user's schema dump.
 
-:func:`prune_sdl` removes fields and arguments named ``"Type.field"`` / ``"Type.field(arg)"`` (the keys of
-``api/shape/registry.py``), then, until nothing changes, every field, argument or member whose type no
-longer exists and every type left without fields or members. A type whose every field is named goes
-too, unless a field that stays still needs it: GraphQL forbids a type without fields, so then its first
-declared field stays (on a mutation payload that is ``clientMutationId``, which Arize's pages show on a
-payload). Types nothing refers to any more stay (a ``TableImportSchema`` without
-``TableImportJob.schema``): their columns are still the names Arize's pages show.
-"""
+What pruning removes and keeps: ``docs/emulator.md``, "Profiles: how a variant is derived"."""
 
 from __future__ import annotations
 

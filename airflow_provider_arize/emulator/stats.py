@@ -1,22 +1,6 @@
 """Request statistics, read by tests through ``GET /_emulator/stats``.
 
-Shape of :meth:`Stats.snapshot`::
-
-    {
-      "requests": {"total": 12, "by_operation": {"CreateJob": 3, "<anonymous>": 9},
-                   "by_status": {"200": 10, "429": 1, "aborted": 1}},
-      "faults": {"http_500": 1},
-      "faults_by_operation": {"CreateJob": {"http_500": 1}},
-      "rate_limited": 1,
-      "mutations_committed": {"createTableImportJob": 2},
-      "max_cost_by_operation": {"PollImportJobs": 873}
-    }
-
-Only ``/graphql`` requests are counted. ``aborted`` counts connections closed without a response
-(``reset`` and ``drop_after_commit``). ``faults_by_operation`` splits ``faults`` by GraphQL operation
-name (e.g. how many responses of a mutation were dropped after it committed). ``max_cost_by_operation``
-is the highest query cost computed for each operation, refused calls (cost above the limit) included.
-"""
+Shape and what each counter counts: ``docs/emulator.md``, "Statistics"."""
 
 from __future__ import annotations
 

@@ -1,13 +1,7 @@
-"""Durable emulator state: spaces, API keys, models and import jobs.
+"""Durable emulator state: spaces, API keys, models and import jobs. Query and file bookkeeping for the
+workers lives in :class:`.store_runs.RunStore` (``store.runs``).
 
-Contract:
-* Every write runs in one SQLite transaction (see :mod:`.db`) that is committed before the method
-  returns, so a response is only ever sent for committed state.
-* API keys are stored as sha256 hashes plus a 4-character hint; the plain key is never stored.
-* Job numbers (the short ``jobId``) come from one ``AUTOINCREMENT`` counter for table and file jobs,
-  so a number names at most one job and is never reused, across restarts too.
-* Query and file bookkeeping for workers lives in :class:`.store_runs.RunStore` (``store.runs``).
-"""
+Contract (committed writes, hashed keys, job numbers): ``docs/emulator.md``, "Storage and durability"."""
 
 from __future__ import annotations
 

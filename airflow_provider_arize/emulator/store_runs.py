@@ -1,21 +1,7 @@
-"""Queries of table jobs and files of file jobs: the hand-off point for workers.
+"""Queries of table jobs and files of file jobs: the hand-off point between the GraphQL API, which only
+records work, and the workers, which do it; also each space's ingestion key.
 
-The GraphQL API only *records* work: ``createTriggeredOngoingTableRun`` adds a pending query. The
-worker (:mod:`.workers`) claims pending queries of *active* jobs with
-:meth:`RunStore.claim_pending_queries` (atomically: pending -> running in one transaction, so no query
-runs twice), runs them against the warehouse, then calls :meth:`RunStore.complete_query` or
-:meth:`RunStore.fail_query`. Scheduled polls insert their query already running with
-:meth:`RunStore.start_query`. On start the worker calls :meth:`RunStore.requeue_running_queries`: a query
-left running by a crash is pending again and runs once more, so a restart loses nothing.
-File workers call :meth:`RunStore.record_file` for each object key they see (once per key) and then
-:meth:`RunStore.set_file_status`; :meth:`RunStore.pending_files` is what is left to process (also after a
-restart). Job counters (``totalQueries*Count``, ``totalFiles*Count``) are computed from these rows, so
-they are always consistent.
-
-Each space's **ingestion key** (the value Arize's UI shows for the bucket tag ``arize-ingestion-key``) is
-an HMAC of the space id under a random salt made once per database and kept in the ``emulator_meta``
-table: stable across restarts of a file database, different between databases.
-"""
+Claiming, re-queueing and counters: ``docs/emulator.md``, "Storage and durability"."""
 
 from __future__ import annotations
 

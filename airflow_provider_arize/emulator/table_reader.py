@@ -1,20 +1,6 @@
 """The SQL a table-job query sends: resolve the table and the schema's columns, then count a window.
 
-Contract:
-
-* :func:`resolve_table` reads ``information_schema.columns`` once. Table and column names are matched
-  case-insensitively (Snowflake folds unquoted identifiers to upper case; an exact-case match wins when
-  quoted names differ only by case), then quoted exactly as stored in every later statement.
-* Every exact column the job schema names (``predictionId``, ``timestamp``, ``predictionLabel``,
-  ``predictionScore``, ``actualLabel``, ``actualScore``, ``version``, ``changeTimestamp`` and the entries
-  of ``featuresList`` / ``tagsList``) must exist; a ``features`` / ``tags`` prefix must match at least
-  one column. A problem raises :class:`QueryFailure` naming the table and column(s).
-* Change-timestamp values may be ``TIMESTAMP``/``DATETIME``/``DATE`` without zone (read as UTC),
-  zone-aware timestamps, or numbers (epoch seconds). Window bounds are epoch seconds, sent as SQL
-  literals this module formats itself (microsecond precision, so no user text is ever interpolated).
-* Driver errors arrive as :class:`.warehouses.WarehouseError` and are re-raised as
-  :class:`QueryFailure` with the table name. Nothing is retried or written here.
-"""
+Name matching, required columns, timestamp types and errors: ``docs/emulator.md``, "The table worker"."""
 
 from __future__ import annotations
 

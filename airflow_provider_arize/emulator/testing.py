@@ -1,30 +1,8 @@
-"""Public testing API: run the Arize emulator from tests (your own DAG tests included).
+"""Public testing API: run the Arize emulator from tests (your own DAG tests included):
+:class:`EmulatorServer` in this process, :class:`EmulatorProcess` as a subprocess, and
+:class:`EmulatorAdmin`, a client of the admin API.
 
-Example::
-
-    from airflow_provider_arize.emulator.testing import EmulatorServer
-
-    with EmulatorServer() as arize:          # in-memory, on a free 127.0.0.1 port
-        client = httpx.Client(base_url=arize.url, headers={"x-api-key": arize.api_key})
-        client.post("/graphql", json={"query": "{ __typename }"})
-        arize.admin.set_faults(script=["http_503"])   # the next request gets a 503
-        assert arize.admin.stats()["requests"]["total"] == 1
-
-* :class:`EmulatorServer` runs uvicorn in a background thread of this process (fast; accepts a
-  :class:`~airflow_provider_arize.emulator.clock.TestClock`).
-* :class:`EmulatorProcess` runs ``python -m airflow_provider_arize.emulator`` as a subprocess, with
-  :meth:`~EmulatorProcess.kill` (SIGKILL) and :meth:`~EmulatorProcess.restart` for durability tests.
-* :class:`EmulatorAdmin` is a small client of the ``/_emulator/`` admin API.
-* Both run the table-job worker (:mod:`.workers`); pass ``warehouses=...`` to say where the jobs' tables
-  are (see :mod:`.warehouses`), and ``worker_interval_seconds=0.05`` for fast tests.
-* Both run the file-job worker (:mod:`.file_workers`); pass ``s3=fake_s3.emulator_s3()`` to say how to
-  reach S3, and ``file_poll_interval_seconds=0.1`` for fast tests. Tag buckets with
-  ``admin.ingestion_key(space_id)`` and give them the importer policy.
-* Both serve one API variant, ``profile="full"`` by default (``"pages"``, ``"pages,no-introspection"``,
-  ``"file:my-arize-schema.json"``...; see :mod:`.profiles`).
-* Pytest fixtures ``arize_emulator`` (profile by ``@pytest.mark.arize_profile("pages")`` or indirect
-  parametrization), ``arize_emulator_factory`` and ``arize_emulator_session`` are in :mod:`.pytest_plugin`.
-"""
+Options and examples: ``docs/emulator.md``, "From Python: ``EmulatorServer`` and ``EmulatorProcess``"."""
 
 from __future__ import annotations
 
@@ -113,7 +91,7 @@ class EmulatorAdmin:
     def set_faults(self, config: dict[str, Any] | None = None, **settings: Any) -> dict[str, Any]:
         """Replace the fault config, given as a dict and/or keywords: ``rate``, ``seed``, ``kinds``,
         ``script``, ``operations`` (or ``operation_name``), ``latency_ms``, ``retry_after_seconds``,
-        ``timeout_seconds`` (see :mod:`airflow_provider_arize.emulator.faults`)."""
+        ``timeout_seconds`` (``docs/emulator.md``, "Faults")."""
         return dict(self._call("PUT", "/faults", {**(config or {}), **settings}))
 
     def clear_faults(self) -> dict[str, Any]:
@@ -147,8 +125,8 @@ class EmulatorAdmin:
     def set_rendezvous(
         self, operation: str | None, parties: int = 2, timeout: float = 10.0
     ) -> dict[str, Any]:
-        """Hold the first ``parties`` requests of ``operation`` until all have arrived (see
-        :mod:`.rendezvous`); ``None`` clears it."""
+        """Hold the first ``parties`` requests of ``operation`` until all have arrived
+        (``docs/emulator.md``, "Racers: the rendezvous"); ``None`` clears it."""
         if operation is None:
             return dict(self._call("DELETE", "/rendezvous"))
         return dict(

@@ -1,35 +1,8 @@
-"""Warehouse registry: how the emulator reaches the warehouse a table job names.
+"""Warehouse registry: how the emulator reaches the warehouse a table job names (a Snowflake, or a DuckDB
+file standing in for any of them).
 
-A job's input carries only a warehouse *identity* (``snowflakeTableConfig.accountID``,
-``bigQueryTableConfig.projectId``, ``databricksTableConfig.hostName``). The registry maps each identity
-to real connection parameters::
-
-    {"snowflake":  {"<accountID>": {"host", "port"?, "protocol"?, "user", "password", "account"?,
-                                    "warehouse"?, "role"?, "insecure_mode"?, "ca_bundle"?,
-                                    "login_timeout"?, "network_timeout"?}},
-     "bigquery":   {"<projectId>": {"kind": "duckdb", "path": "/some/file.duckdb"}},
-     "databricks": {"<hostName>":  {"kind": "duckdb", "path": "/some/file.duckdb"}}}
-
-Contract:
-
-* Identities are matched case-insensitively (surrounding blanks ignored).
-* Entries are validated when set: an unknown section or field, a missing required field or a wrong type
-  raises ``ValueError`` naming the section, identity and field, never a value.
-* Passwords live in memory only: they are never written to SQLite, never logged, shown as ``"***"`` by
-  :meth:`WarehouseRegistry.redacted`, and :meth:`WarehouseRegistry.scrub` removes them from any text
-  (the worker scrubs every error message it stores or logs).
-* Snowflake defaults: ``protocol`` ``"https"``, ``port`` 443 (80 for http), ``account`` the job's
-  ``accountID``, ``insecure_mode`` false (true skips OCSP, which a local CA cannot answer), timeouts 30 s
-  to log in and 60 s per request. Out-of-band telemetry is always off.
-* ``ca_bundle``: the Snowflake connector trusts the CA file named by ``$REQUESTS_CA_BUNDLE``. While a
-  connection of an entry with ``ca_bundle`` is open and that variable is unset, it is set (process-wide)
-  to the entry's file and unset again when the connection closes; if it is already set, it is left
-  alone (it must then include that CA). A missing ``ca_bundle`` file fails the query.
-* :func:`connect` opens a fresh connection per call, which the caller closes. Nothing here retries: a
-  failed connect raises :class:`WarehouseError`, which fails the query that needed it.
-* The Snowflake connector and DuckDB are imported lazily, so the emulator runs without them until a job
-  needs one. A DuckDB file is opened read-only: close writers of it (in this or another process) first.
-"""
+Registry format, validation, password handling, Snowflake defaults and ``ca_bundle``:
+``docs/emulator.md``, "The warehouse registry"."""
 
 from __future__ import annotations
 

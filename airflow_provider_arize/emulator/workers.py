@@ -1,35 +1,7 @@
-"""The background worker that runs table-job queries against their warehouses.
+"""The background worker that runs table-job queries against their warehouses: triggered windows and
+scheduled polls.
 
-One :class:`TableWorker` thread per emulator, started by ``EmulatorServer.start()`` and by ``__main__``.
-It ticks at once and then every ``worker_interval_seconds``. Each tick:
-
-1. **Pending queries** (triggered runs): claims them one at a time, oldest first, only for *active* jobs
-   (:meth:`.store_runs.RunStore.claim_pending_queries`: pending -> running in one transaction, so no
-   query runs twice). A triggered job counts rows whose change timestamp is in ``[start, end)``, in
-   change-timestamp order, at most ``rowLimit``; the job's watermark moves to the largest one counted.
-   A pending query of a *scheduled* job (one re-queued after a restart) is run with the scheduled rule.
-2. **Scheduled polls** (active, non-triggered table jobs with no unfinished query): due when the job has
-   no query yet, or when ``now >= last query's createdAt + refreshIntervalMinutes`` (60 when unset).
-   The window starts at the job's watermark; with no watermark, one microsecond before the smallest
-   change timestamp in the table (or at ``now`` when the table is empty or cannot be read). It ends
-   ``queryWindowSizeHours`` later, or at ``now`` when that is 0/unset (never before its start). The query
-   is inserted already running and run in the same tick: rows with change timestamp in ``(start, end]``,
-   in order, at most ``rowLimit``; the watermark moves to the largest one counted.
-
-Operational contract:
-
-* Nothing is retried. An unregistered warehouse, a failed connect, a missing table or column, or an SQL
-  error fails that query with a message naming the problem. Trigger the run again (triggered jobs); a
-  scheduled job gets a new query after its next refresh interval.
-* One failing job never stops the worker: an unexpected exception fails that query (its message scrubbed
-  of registered passwords) and is logged without secrets; a tick that fails as a whole is logged and the
-  next tick runs as usual.
-* Warehouse I/O runs on this thread, never on the server's event loop, and never while the SQLite lock is
-  held (store calls are short transactions before and after it).
-* :meth:`TableWorker.start` first re-queues queries left ``running`` by a crash, so a restart loses
-  nothing. Queries of paused or deleted jobs stay pending; they run once the job is started again.
-* All times come from the state's clock, so a ``TestClock`` drives scheduling in tests.
-"""
+Windows, scheduling, failures and durability: ``docs/emulator.md``, "The table worker"."""
 
 from __future__ import annotations
 
@@ -81,7 +53,8 @@ def _refresh_seconds(job: JobRecord) -> float:
 
 
 class TableWorker(Ticker):
-    """Runs pending and scheduled table-job queries on a background thread (see the module docstring)."""
+    """Runs pending and scheduled table-job queries on a background thread (``docs/emulator.md``, "The
+    table worker")."""
 
     name = "table worker"
 
