@@ -1,13 +1,6 @@
-"""Windows carried by asset events: a load DAG says which window it loaded, an Arize DAG scheduled on the
-asset triggers exactly that window (an asset-triggered run has no data interval).
-
-Contract (``docs/event-jobs.md``, "Runs triggered by an asset event"): the load task sets
-``outlet_events[asset].extra = window_extra(start, end)``; :func:`windows_from_asset_events` reads every
-triggering event's window (one run may carry several events when loads come close together), drops
-repeats and sorts them. :class:`~airflow_provider_arize.operators.event_jobs.ArizeTriggerTableRunOperator`
-uses the window itself when the run carries exactly one; :func:`asset_event_windows` feeds a mapped
-trigger task, one window per mapped task, whatever the number.
-"""
+"""Arize models and load windows as Airflow assets: the asset of a model, updated when Arize has ingested
+its data (``docs/model-assets.md``), and the windows a load DAG's asset events carry to an Arize DAG
+scheduled on them (``docs/event-jobs.md``, "Runs triggered by an asset event")."""
 
 from __future__ import annotations
 

@@ -1,20 +1,9 @@
-"""What differs between the Airflow versions the provider supports (3.1 and later), in one place.
+"""What differs between the Airflow versions the provider supports (3.1 and later), in one place: each
+helper says which versions it bridges.
 
-* Retry policies (``retry_policy=``, ``airflow.sdk.ExceptionRetryPolicy``) exist from Airflow 3.3. On
-  older versions the tasks get none: an error no retry can fix spends the task's retries before failing.
-* Declarative connection fields (``conn-fields`` in the provider info) are read from Airflow 3.2; on 3.1
-  the form's fields come from ``ArizeHook.get_connection_form_widgets``
-  (:func:`connection_form_widgets`, which needs the FAB UI's WTForms as Airflow 3.1 does).
-* ``airflow.sdk.log.amask_secret`` exists from 3.2 (:func:`amask_secret`).
-* Names that moved into ``airflow.sdk`` (``conf``, ``AirflowSkipException``, ...) come from
-  ``airflow.providers.common.compat.sdk``, Airflow's own compat layer, which finds them on every version.
-* ``dag.test()`` stores the DAG in the metadata DB itself from 3.2; on 3.1 :func:`store_parsed_dags`
-  does it first.
-* ``DagBag`` moved from ``airflow.models.dagbag`` to ``airflow.dag_processing.dagbag`` in 3.2.
-* Shared trigger streams with acknowledgements (``airflow.triggers.shared_stream``: one consumer per
-  stream, the broker advanced only once the events are stored) exist from 3.3
-  (:func:`has_acknowledged_shared_streams`); before, every event trigger runs its own ``run()``.
-"""
+Names that moved into ``airflow.sdk`` (``conf``, ``AirflowSkipException``, ...) are not here: they come
+from ``airflow.providers.common.compat.sdk``, Airflow's own compat layer, which finds them on every
+version."""
 
 from __future__ import annotations
 
@@ -45,7 +34,9 @@ def airflow_version() -> tuple[int, int]:
 
 @cache
 def has_retry_policies() -> bool:
-    """Whether tasks take a ``retry_policy`` (Airflow 3.3 and later)."""
+    """Whether tasks take a ``retry_policy`` (``airflow.sdk.ExceptionRetryPolicy``: Airflow 3.3 and later).
+    On older versions the tasks get none: an error no retry can fix spends the task's retries before
+    failing."""
     try:
         from airflow.sdk import ExceptionRetryPolicy  # noqa: F401
     except ImportError:
@@ -57,7 +48,7 @@ def has_retry_policies() -> bool:
 def has_acknowledged_shared_streams() -> bool:
     """Whether the triggerer can run an event trigger as a subscriber of a shared stream in ack mode
     (Airflow 3.3 and later): a producer per stream, advanced only once the trigger events derived from
-    a raw event are confirmed persisted."""
+    a raw event are confirmed persisted. Before 3.3, every event trigger runs its own ``run()``."""
     try:
         from airflow.triggers.base import BaseEventTrigger
         from airflow.triggers.shared_stream import SharedStreamManager, SharedStreamProducer  # noqa: F401
@@ -108,8 +99,10 @@ def store_parsed_dags(bag: Any, dag_file: Any) -> None:
 
 
 def connection_form_widgets() -> dict[str, Any]:
-    """The ``arize`` form's extra fields as WTForms fields (what Airflow 3.1 asks hooks for), built from
-    the same ``conn-fields`` that 3.2 and later read."""
+    """The ``arize`` form's extra fields as WTForms fields, built from the same ``conn-fields`` that
+    Airflow 3.2 and later read declaratively from the provider info. On 3.1 the form's fields come from
+    ``ArizeHook.get_connection_form_widgets``, which returns these; they need the FAB UI's WTForms, as
+    Airflow 3.1 does."""
     from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
     from flask_babel import lazy_gettext
     from wtforms import BooleanField, StringField
@@ -129,7 +122,8 @@ def connection_form_widgets() -> dict[str, Any]:
 
 
 def dagbag_class() -> Any:
-    """Airflow's ``DagBag``, wherever this version keeps it."""
+    """Airflow's ``DagBag``, wherever this version keeps it: ``airflow.dag_processing.dagbag`` from 3.2,
+    ``airflow.models.dagbag`` on 3.1."""
     try:
         from airflow.dag_processing.dagbag import DagBag
     except ImportError:  # Airflow 3.1

@@ -1,25 +1,8 @@
-"""OpenLineage datasets of the Arize tasks (``docs/lineage.md``, "OpenLineage").
+"""OpenLineage datasets of the Arize tasks: the warehouse table or bucket prefix each create, trigger and
+wait task reads (input) and the Arize model it writes (output). Nothing is imported unless the
+OpenLineage provider calls a task's ``get_openlineage_facets_on_complete``.
 
-Each create, trigger and wait task reports one job's data flow: the warehouse table or the bucket prefix
-it reads (input), and the Arize model it writes (output,
-:func:`~airflow_provider_arize.assets.model_dataset`).
-Inputs are named as the OpenLineage naming spec and Airflow's own providers name them:
-
-* Snowflake: ``snowflake://<account, lower case>`` and ``DATABASE.SCHEMA.TABLE`` (upper case, as the
-  Snowflake provider reports them);
-* BigQuery: ``bigquery`` and ``project.dataset.table``;
-* Databricks: ``databricks://<workspace host>`` and ``catalog.schema.table``;
-* S3 / GCS: ``s3://<bucket>`` (``gs://``) and the prefix (``/`` for the whole bucket); Azure:
-  ``wasbs://<container>@<storage account>.dfs.core.windows.net``.
-
-Nothing here runs unless the OpenLineage provider calls a task's ``get_openlineage_facets_on_complete``:
-its classes are imported inside the functions, so without the ``openlineage`` extra nothing is loaded.
-
-A trigger or wait task knows only a job id: it reads the job (model, store, table or bucket and prefix)
-and the space of its ``arize`` connection. Arize does not report a table job's Snowflake account or
-Databricks host, so such a task takes the input that the task which created the job published
-(:data:`XCOM_LINEAGE`) in the same DAG run; without one it reports the model alone.
-"""
+Datasets per task, naming, and how a trigger or wait task finds its input: ``docs/lineage.md``."""
 
 from __future__ import annotations
 
