@@ -2,7 +2,8 @@
 
 The loop is :class:`.base.ArizeWaitTrigger`'s; each poll decides with
 :func:`airflow_provider_arize.waits.evaluate_table_run`, reading the query list only when the job's
-counters say it may have changed (:class:`QueryListMemo`; ``docs/internals.md``, "The table-run poll").
+counters say it may have changed (:class:`QueryListMemo`): ``docs/internals.md``, "The table-run poll:
+the query list only when it moved".
 """
 
 from __future__ import annotations
