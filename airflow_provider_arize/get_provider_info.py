@@ -75,6 +75,12 @@ def conn_fields() -> dict[str, Any]:
             "description": "Requests a minute the triggers' shared client may send on this connection "
             "(Arize allows 100 queries a minute per key).",
         },
+        "task_queries_per_minute": {
+            "label": "Task requests per minute",
+            "schema": {"type": ["number", "null"], "default": 80},
+            "description": "Requests a minute the tasks on one machine may send with this connection's "
+            "key (Arize allows 100 queries a minute per key).",
+        },
     }
 
 
@@ -86,7 +92,7 @@ def config() -> dict[str, Any]:
             "options": {
                 "coalesce_trigger_polls": {
                     "description": "Whether deferred Arize waits on one connection share one client and "
-                    "batch their polls into aliased GraphQL requests (paced per connection).",
+                    "batch their polls into aliased GraphQL requests (paced per API key).",
                     "version_added": "0.1.0",
                     "type": "boolean",
                     "example": "False",

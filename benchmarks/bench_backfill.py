@@ -402,7 +402,8 @@ def bench(args: Any, home: Path) -> tuple[list[PhaseResult], float]:
         for dag_id, job_id, (_, days) in zip(dag_ids, job_ids, phases, strict=True):
             source = dag_source(dag_id, job_id, days, args.max_active_runs, args.poll_interval)
             (dags / f"{dag_id}.py").write_text(source)
-        env: dict[str, str] = {}
+        # the tasks' machine-wide pacing state and the learnt API shape: this run's own, starting empty
+        env: dict[str, str] = {"ARIZE_PROVIDER_CACHE_DIR": str(home / "arize-provider-cache")}
         for conn_id in CONNECTIONS:
             env |= arize_connection_uri_env(
                 conn_id, url=emulator.url, api_key=emulator.api_key, space_id=emulator.space_id

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _HOME = Path(tempfile.mkdtemp(prefix="arize-airflow-home-"))
 configure_local_airflow(_HOME, ROOT / "example_dags")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+# learnt API shapes and the tasks' pacing state: this session's own (each xdist worker has its own home)
+os.environ["ARIZE_PROVIDER_CACHE_DIR"] = str(_HOME / "arize-provider-cache")
 
 
 @pytest.fixture(scope="session")

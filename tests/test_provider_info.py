@@ -46,7 +46,8 @@ def test_airflow_lists_provider_and_connection_type() -> None:
     hook = hooks["arize"]
     assert hook is not None and hook.hook_class_name.endswith("ArizeHook")
     widgets = manager.connection_form_widgets
-    for extra in ("space_id", "job_id_form", "timeout", "verify", "ca_bundle", "poll_queries_per_minute"):
+    extras = ("space_id", "job_id_form", "timeout", "verify", "ca_bundle")
+    for extra in (*extras, "poll_queries_per_minute", "task_queries_per_minute"):
         assert f"extra__arize__{extra}" in widgets, extra  # every extra the hook reads
     assert (
         manager.provider_configs

@@ -35,6 +35,8 @@ TRIGGERED_TABLE_STORES: Final = frozenset({"Snowflake"})
 DEFAULT_POLL_INTERVAL: Final = 60.0
 #: Default consecutive transient errors a wait tolerates before it fails.
 DEFAULT_MAX_CONSECUTIVE_ERRORS: Final = 3
+#: Pacing ceiling, requests a minute, of each of the triggerer's and the tasks' budgets (Arize: 100 a key).
+DEFAULT_QUERIES_PER_MINUTE: Final = 80
 
 #: ``JobStatus`` enum values. ``inactive`` is what Arize calls a paused job.
 JOB_STATUS_ACTIVE: Final = "active"

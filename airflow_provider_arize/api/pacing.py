@@ -1,38 +1,8 @@
-"""Pacing of the requests one API key sends from the triggerer: an adaptive token bucket on the event loop.
+"""Pacing of one API key's requests: an adaptive token bucket (AIMD, honouring ``Retry-After``).
 
-Arize allows 100 queries a minute per key and counts them over a sliding minute. A :class:`TokenBucket`
-holds at most ``burst`` tokens and gains ``rate / 60`` tokens a second; every request takes one before
-it is sent (the first attempt and every retry). At its ceiling (``per_minute``, 80 by default) any 60 s
-window sees at most ``burst + per_minute`` requests from it: 10 + 80 = 90, under Arize's 100, with the
-rest of the budget left to the workers that share the key.
-
-Several triggerers (and the workers) may share one key without sharing memory, so the rate adapts to
-what the server says (additive increase, multiplicative decrease):
-
-- **Cut.** A rate-limit answer (HTTP 429 or a GraphQL rate-limit error) reported by
-  :meth:`TokenBucket.note_rate_limited` multiplies the rate by ``decrease`` (0.5), not below
-  ``min_per_minute`` (4 a minute), empties the bucket and scales its burst down with the rate. Many
-  requests in flight meet the same full window: a 429 for a request sent before the last cut belongs
-  to that congestion episode and cuts nothing more.
-- **Hold.** Every 429's ``Retry-After`` (capped at ``max_hold``, 120 s) holds every waiter of the
-  bucket until then; the bucket refills only from the end of the hold.
-- **Recovery.** Each success reported by :meth:`TokenBucket.note_success` for a request sent after the
-  last cut adds ``increase / rate`` to the rate (both a minute), so a minute of clean sending at full
-  speed adds ``increase`` (``per_minute / 10`` by default: 8 a minute), up to ``per_minute``, never
-  above.
-
-:meth:`TokenBucket.observe` takes the transport's per-attempt report
-(:class:`~airflow_provider_arize.api.transport.AttemptInfo`, its ``on_response`` hook) and does both.
-Each cut is logged at INFO (logger ``airflow_provider_arize.api.pacing``) with the new rate and the
-counters.
-N processes on one key each cut on the 429s they meet and grow back slowly, so together they settle
-under the limit with no shared state.
-
-Contract: :meth:`TokenBucket.acquire` waits (asynchronously, never blocking the loop) until a token is
-available and no hold is on; waiters are served first come, first served. Cancelling a waiter takes
-nothing from the bucket and leaves the other waiters in place. One bucket belongs to one event loop.
-:func:`shared_bucket` gives every connection with the same key at the same Arize one bucket per event
-loop (Arize counts per key, not per connection); the first of them sets its budget.
+:class:`TokenBucket` serves the triggerer's event loop (:func:`shared_bucket`: one per key and loop);
+:mod:`.machine_pacing` keeps one in a file for the tasks of a machine. The rules, defaults and figures:
+docs/connection.md, "Pacing".
 """
 
 from __future__ import annotations
@@ -46,6 +16,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_arize.api import constants
 from airflow_provider_arize.api.errors import ArizeConfigError
 from airflow_provider_arize.api.retry import Outcome
 
@@ -65,7 +36,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Requests a minute one connection's triggers may send by default (Arize allows 100 per key).
-DEFAULT_QUERIES_PER_MINUTE = 80
+DEFAULT_QUERIES_PER_MINUTE = constants.DEFAULT_QUERIES_PER_MINUTE
 #: Requests that may go at once after a quiet spell (at the full rate; scaled down with the rate).
 DEFAULT_BURST = 10
 #: What a rate-limit answer multiplies the rate by (once per congestion episode).
@@ -98,7 +69,8 @@ def _check_non_negative(name: str, value: object) -> None:
 
 class TokenBucket:
     """At most ``burst`` requests at once and ``per_minute`` a minute on average, adapting down on rate
-    limits and back up on successes (see the module).
+    limits and back up on successes (docs/connection.md, "Pacing"). :meth:`acquire` waits on the event
+    loop, first come first served; a cancelled waiter takes nothing. One bucket belongs to one loop.
 
     Counters for logs and benchmarks: :attr:`current_per_minute` (the rate now), :attr:`cuts`,
     :attr:`rate_limited` (rate-limit answers reported), :attr:`held` (seconds of ``Retry-After`` holds),
@@ -193,18 +165,40 @@ class TokenBucket:
         """Take one token, waiting for it (and for any hold) if need be."""
         async with self._lock:
             started = self._clock()
-            while True:
-                now = self._clock()
-                if now < self._hold_until:
-                    await self._sleep(max(_MIN_SLEEP, self._hold_until - now))
-                    continue
-                self._refill()
-                if self._tokens >= 1.0 - _EPSILON:
-                    self._tokens = max(0.0, self._tokens - 1.0)
-                    self.granted += 1
-                    self.waited += self._clock() - started
-                    return
-                await self._sleep(max(_MIN_SLEEP, (1.0 - self._tokens) * 60.0 / self._current))
+            while (wait := self.take()) > 0:
+                await self._sleep(max(_MIN_SLEEP, wait))
+            self.waited += self._clock() - started
+
+    def take(self) -> float:
+        """Take a token if one is there (returns 0), or say how many seconds to wait before asking again
+        (a hold, or the time until the next token)."""
+        now = self._clock()
+        if now < self._hold_until:
+            return self._hold_until - now
+        self._refill()
+        if self._tokens >= 1.0 - _EPSILON:
+            self._tokens = max(0.0, self._tokens - 1.0)
+            self.granted += 1
+            return 0.0
+        return (1.0 - self._tokens) * 60.0 / self._current
+
+    def state(self) -> dict[str, float]:
+        """What the bucket has learnt and holds, as numbers (for :mod:`.machine_pacing`'s file)."""
+        return {
+            "current": self._current,
+            "tokens": self._tokens,
+            "updated": self._updated,
+            "hold_until": self._hold_until if math.isfinite(self._hold_until) else 0.0,
+            "last_cut": self._last_cut if math.isfinite(self._last_cut) else 0.0,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Take up a :meth:`state` saved by another process (values out of range are clamped)."""
+        self._current = min(self.per_minute, max(self.min_per_minute, float(state["current"])))
+        self._tokens = min(self.capacity, max(0.0, float(state["tokens"])))
+        self._updated = float(state["updated"])
+        self._hold_until = float(state["hold_until"])
+        self._last_cut = float(state["last_cut"])
 
     def refund(self) -> None:
         """Give back a token taken for a request that was not sent after all."""

@@ -1,32 +1,8 @@
 """Retry policy of the Arize transport: what is retried, how long to wait, and when to stop.
 
 Pure functions only (no I/O), shared by the sync and the async transport so the two cannot drift.
-
-Classification (:func:`classify`), first match wins:
-
-1. HTTP 429 -> rate limited, :attr:`Outcome.RETRY_SAFE`.
-2. HTTP 401 / 403 -> auth failure, :attr:`Outcome.FATAL` (never retried).
-3. A GraphQL error whose message contains "rate limit" or "too many requests" (any case), or whose
-   ``extensions.code`` is ``RATE_LIMITED`` / ``TOO_MANY_REQUESTS`` -> rate limited, ``RETRY_SAFE``.
-4. A GraphQL error whose ``extensions.code`` is ``FORBIDDEN`` / ``UNAUTHENTICATED`` /
-   ``UNAUTHORIZED`` -> auth failure, ``FATAL``.
-5. HTTP 5xx -> transient, :attr:`Outcome.RETRY_AMBIGUOUS` (the server may have executed the request).
-6. Any other non-2xx status -> API error, ``FATAL``.
-7. A 2xx with GraphQL ``errors`` -> API error, ``FATAL``.
-8. A 2xx without ``errors`` -> :attr:`Outcome.SUCCESS`.
-
-Exceptions: ``httpx.ConnectError``, ``httpx.ConnectTimeout`` and ``httpx.PoolTimeout`` mean the request
-never left the client -> ``RETRY_SAFE``. Every other ``httpx.TransportError`` (read/write timeouts, a
-connection dropped mid-exchange, protocol errors from the server) may have happened after the server
-received the request -> ``RETRY_AMBIGUOUS``. ``httpx.UnsupportedProtocol`` and
-``httpx.LocalProtocolError`` are client-side configuration problems -> ``FATAL``, and so is a failed TLS
-certificate verification (an ``ssl.SSLCertVerificationError`` anywhere in the exception's chain, reason
-:data:`TLS_VERIFY_FAILED`): no retry can make an untrusted certificate trusted.
-
-:func:`should_retry` turns an outcome into a decision: ``RETRY_SAFE`` is retried for every call,
-``RETRY_AMBIGUOUS`` only for idempotent calls (queries, dry runs, pause/start/delete/update); a
-non-idempotent call (a real create, triggering a run) stops with
-:class:`~airflow_provider_arize.api.errors.ArizeAmbiguousMutationError` instead.
+The classification, first match wins, and what each outcome means for a call: docs/connection.md,
+"How answers are classified".
 """
 
 from __future__ import annotations

@@ -1,32 +1,8 @@
 """The one GraphQL transport of the Arize client, sync (:class:`GraphQLTransport`) and async
-(:class:`AsyncGraphQLTransport`), on httpx.
+(:class:`AsyncGraphQLTransport`), on httpx: all policy in shared code, only the I/O differs.
 
-Operational contract (identical for both; all policy lives in shared code, only the I/O differs):
-
-- **Request.** ``POST <endpoint>/graphql`` with JSON ``{query, variables, operationName}`` and the
-  headers ``x-api-key``, ``Content-Type: application/json``, ``Accept`` and ``User-Agent``. Redirects
-  are not followed (a redirected POST could carry the key elsewhere); a 3xx is an API error.
-- **Timeout.** ``TransportConfig.timeout`` bounds each attempt: connecting is bounded by
-  ``connect_timeout``, each network read/write by ``timeout``, and the body download stops when the
-  attempt has run ``timeout`` seconds. A timeout counts as a transient failure of that attempt (retried
-  for idempotent calls, :class:`ArizeAmbiguousMutationError` for non-idempotent ones, except a connect
-  timeout, which proves nothing was sent and is always retried).
-- **Retries.** tenacity's loop, with the policy of :mod:`airflow_provider_arize.api.retry`: 429 and
-  GraphQL rate-limit errors are retried after ``Retry-After`` (capped) or backoff; 5xx, timeouts and
-  dropped connections are retried with exponential backoff and full jitter for idempotent calls;
-  401/403, GraphQL auth codes, other 4xx, GraphQL ``errors`` on a 200 and malformed bodies are raised
-  at once. At most ``RetryPolicy.max_attempts`` requests are sent per call.
-- **Idempotency.** ``execute(..., idempotent=True)`` (the default) is right for queries, dry runs and
-  state changes that converge (pause, start, delete, updates). Pass ``idempotent=False`` for a real
-  create or for triggering a run: then only outcomes that prove nothing executed (HTTP 429, a GraphQL
-  rate-limit error, ``httpx.ConnectError`` / ``ConnectTimeout`` / ``PoolTimeout``) are retried, and
-  any other transient failure raises :class:`ArizeAmbiguousMutationError` so the caller can look the
-  job up instead of creating a duplicate.
-- **Size.** Bodies larger than ``max_response_bytes`` (decoded) are not read further: a 2xx raises
-  :class:`ArizeResponseError`, an error status is classified by its status alone.
-- **Secrets.** The key is sent only in its header. Logs (logger ``airflow_provider_arize.api.transport``)
-  carry the operation name, attempt, status, reason and delay, never headers, the key or variables;
-  error messages quote server text with the key scrubbed.
+Its contract (request, timeouts, retries, idempotency, size limit, secrets): docs/connection.md,
+"The transport" and "Retries".
 """
 
 from __future__ import annotations
@@ -668,10 +644,11 @@ def _last_result(state: tenacity.RetryCallState) -> _AttemptResult:
 class GraphQLTransport:
     """Synchronous Arize GraphQL transport (thread-safe; one connection pool per instance).
 
-    ``sleep`` waits between attempts (inject a recorder in tests); ``on_response`` is called with an
-    :class:`AttemptInfo` after every attempt; ``rng`` drives the backoff jitter; ``http_transport``
-    replaces httpx's network transport (then ``verify`` is not used). ``stats`` counts requests and
-    retries.
+    ``sleep`` waits between attempts (inject a recorder in tests); ``pace`` is called before a call's
+    first attempt (a pacer's ``acquire``; retries are paced through ``sleep``); ``on_response`` is called
+    with an :class:`AttemptInfo` after every attempt; ``rng`` drives the backoff jitter;
+    ``http_transport`` replaces httpx's network transport (then ``verify`` is not used). ``stats`` counts
+    requests and retries.
     """
 
     def __init__(
@@ -679,12 +656,14 @@ class GraphQLTransport:
         config: TransportConfig,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        pace: Callable[[], None] | None = None,
         on_response: OnResponse | None = None,
         rng: random.Random | None = None,
         http_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._core = _Core(config, on_response, rng)
         self._sleep = sleep
+        self._pace = pace
         self._client = httpx.Client(
             timeout=config.httpx_timeout(),
             verify=config.ssl_verify() if http_transport is None else True,
@@ -725,6 +704,8 @@ class GraphQLTransport:
             document, variables, operation_name, idempotent, self._client.is_closed
         )
         retrying = tenacity.Retrying(sleep=self._sleep, **call.retrying_kwargs())
+        if self._pace is not None:
+            self._pace()
         return call.finish(retrying(self._attempt, prepared, call))
 
     def _attempt(self, prepared: _Prepared, call: _Call) -> _AttemptResult:

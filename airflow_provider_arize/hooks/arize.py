@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseHook
 
-from airflow_provider_arize.api.errors import ArizeConfigError, ArizeError
+from airflow_provider_arize.api.errors import ArizeError
 from airflow_provider_arize.compat import amask_secret, connection_form_widgets
 from airflow_provider_arize.links import job_url
 from airflow_provider_arize.waits import evaluate_table_run
@@ -62,27 +62,6 @@ def _transport_config(settings: ArizeConnectionSettings) -> Any:
         verify=settings.verify,
         retry=settings.retry_policy(),
     )
-
-
-def _poll_queries_per_minute(extra: Any, conn_id: str) -> float:
-    """The extra ``poll_queries_per_minute`` (or ``extra__arize__poll_queries_per_minute``): a positive
-    number, default :data:`~airflow_provider_arize.api.pacing.DEFAULT_QUERIES_PER_MINUTE`."""
-    from airflow_provider_arize.api.pacing import DEFAULT_QUERIES_PER_MINUTE
-
-    extra = extra if isinstance(extra, dict) else {}
-    value = extra.get("poll_queries_per_minute", extra.get("extra__arize__poll_queries_per_minute"))
-    if value is None or value == "":
-        return float(DEFAULT_QUERIES_PER_MINUTE)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = -1.0
-    if isinstance(value, bool) or not number > 0 or number == float("inf"):
-        raise ArizeConfigError(
-            f"connection {conn_id!r}: poll_queries_per_minute must be a positive number, got {value!r}",
-            field="poll_queries_per_minute",
-        )
-    return number
 
 
 class ArizeHook(BaseHook):
@@ -131,11 +110,19 @@ class ArizeHook(BaseHook):
     def client(self) -> ArizeClient:
         """The synchronous client, built on first use."""
         from airflow_provider_arize.api.client import ArizeClient
+        from airflow_provider_arize.api.machine_pacing import machine_bucket
         from airflow_provider_arize.api.transport import GraphQLTransport
 
         settings = self.settings
+        pacer = machine_bucket(settings.endpoint, settings.api_key, settings.task_queries_per_minute)
+        transport = GraphQLTransport(
+            _transport_config(settings),
+            pace=pacer.acquire,
+            sleep=pacer.sleep_then_acquire,
+            on_response=pacer.observe,
+        )
         return ArizeClient(
-            GraphQLTransport(_transport_config(settings)),
+            transport,
             space_id=settings.space_id,
             job_id_form=settings.job_id_form,
         )  # type: ignore[arg-type]
@@ -169,8 +156,7 @@ class ArizeHook(BaseHook):
             )
         from airflow_provider_arize.api.pacing import shared_bucket
 
-        per_minute = _poll_queries_per_minute(conn.extra_dejson, settings.conn_id)
-        pacer = shared_bucket(settings.endpoint, settings.api_key, per_minute)
+        pacer = shared_bucket(settings.endpoint, settings.api_key, settings.poll_queries_per_minute)
         transport = AsyncGraphQLTransport(
             _transport_config(settings), sleep=pacer.sleep_then_acquire, on_response=pacer.observe
         )

@@ -54,6 +54,9 @@ class ArizeConnectionSettings:
     verify: bool | str = True
     #: ``RetryPolicy`` fields the extra sets (``retry_<field>``), validated; the others keep their defaults.
     retry: Mapping[str, float] = field(default_factory=dict)
+    #: Pacing ceilings, requests a minute: the triggerer's clients, and the tasks on one machine.
+    poll_queries_per_minute: float = constants.DEFAULT_QUERIES_PER_MINUTE
+    task_queries_per_minute: float = constants.DEFAULT_QUERIES_PER_MINUTE
 
     @classmethod
     def from_connection(cls, conn: ConnectionLike) -> ArizeConnectionSettings:
@@ -104,6 +107,8 @@ class ArizeConnectionSettings:
             timeout=timeout,
             verify=verify,
             retry=_retry_settings(extra, conn_id),
+            poll_queries_per_minute=_per_minute(extra, conn_id, "poll_queries_per_minute"),
+            task_queries_per_minute=_per_minute(extra, conn_id, "task_queries_per_minute"),
         )
 
     def retry_policy(self) -> Any:
@@ -155,6 +160,22 @@ def endpoint_url(conn: ConnectionLike) -> str:
     if conn.port and host.count(":") < 2:
         host = f"{host}:{conn.port}"
     return host
+
+
+def _per_minute(extra: Mapping[str, Any], conn_id: str, name: str) -> float:
+    """A pacing ceiling from the extra: a positive, finite number of requests a minute."""
+    value = extra.get(name)
+    if value is None or value == "":
+        return float(constants.DEFAULT_QUERIES_PER_MINUTE)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if isinstance(value, bool) or not 0 < number < float("inf"):
+        raise ArizeConfigError(
+            f"connection {conn_id!r}: {name} must be a positive number, got {value!r}", field=name
+        )
+    return number
 
 
 def _extra(conn: ConnectionLike) -> dict[str, Any]:

@@ -223,3 +223,44 @@ def test_present_keys_reads_a_host_whose_types_are_named_otherwise() -> None:
     assert data is not None
     keys = present_keys(data)
     assert "TableIngestionParameters.rowLimit" in keys and "TableImportJob.tableIngestionParameters" in keys
+
+
+def _new_process() -> None:
+    """What a new task process knows: nothing in memory, the machine's saved shapes on disk."""
+    from airflow_provider_arize.api.shape import host as host_module
+
+    host_module._SHAPES.clear()
+
+
+def test_a_new_process_starts_from_the_shape_saved_on_this_machine() -> None:
+    host = Host(_without({"TableImportJob.createdAt"}))
+    sender(host).run(*LIST)
+    _new_process()
+    sender(host).run(*LIST)
+    assert host.names() == ["DiscoverArizeSchema", "ListTableImportJobs", "ListTableImportJobs"]
+    assert "createdAt" not in host.sent[2]["query"]  # the saved shape prunes as the discovered one did
+
+
+def test_a_saved_shape_older_than_an_hour_is_discovered_again() -> None:
+    import os
+    import time
+
+    from airflow_provider_arize.api.local_cache import cache_file
+    from airflow_provider_arize.api.shape.saved import MAX_AGE
+
+    host = Host(wish_schema())
+    sender(host).run(*LIST)
+    old = time.time() - MAX_AGE - 1
+    os.utime(cache_file("shapes", "https://arize.test/graphql"), (old, old))
+    _new_process()
+    sender(host).run(*LIST)
+    assert host.names().count("DiscoverArizeSchema") == 2
+
+
+def test_a_saved_name_the_host_has_since_dropped_is_dropped_as_it_rejects_it() -> None:
+    sender(Host(wish_schema())).run(*LIST)  # saved: every name served
+    later = Host(_without({"TableImportJob.createdAt"}))
+    _new_process()
+    sender(later).run(*LIST)
+    assert later.names() == ["ListTableImportJobs", "ListTableImportJobs"]  # rejected once, then without it
+    assert "createdAt" not in later.sent[1]["query"]

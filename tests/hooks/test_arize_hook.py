@@ -152,6 +152,8 @@ def test_retry_settings_come_from_the_connection(
             "retry_backoff_max must be >=",
         ),
         ({"retry_max_retry_after": -1}, "retry_max_retry_after", "retry_max_retry_after must be a finite"),
+        ({"task_queries_per_minute": 0}, "task_queries_per_minute", "must be a positive number"),
+        ({"poll_queries_per_minute": "lots"}, "poll_queries_per_minute", "must be a positive number"),
     ],
 )
 def test_bad_retry_settings_name_the_extra_before_any_request(
@@ -209,8 +211,10 @@ def test_5xx_on_create_is_looked_up_not_resent(hook: ArizeHook, arize_emulator: 
     assert requests_by_op(arize_emulator, "CreateTableImportJob") == 2
 
 
-def test_pagination_past_one_page(hook: ArizeHook, arize_emulator: Any) -> None:
+def test_pagination_past_one_page(arize_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     arize_emulator.admin.set_rate_limits(enabled=False)  # 57 creates, not a test of 429s
+    # nor of pacing: the connection lets the tasks of this machine send as fast as the limits allow
+    hook = connection(monkeypatch, arize_emulator, "arize_unpaced", task_queries_per_minute=100_000)
     for i in range(57):
         hook.client.create_table_job(spec(arize_emulator.space_id, table=f"t{i}"))
     arize_emulator.admin.reset_stats()
@@ -306,3 +310,19 @@ def test_triggers_pace_per_api_key_not_per_connection(monkeypatch: pytest.Monkey
     a, b, c = asyncio.run(buckets())
     assert a is b and a.per_minute == 50  # one budget for the key, sized by its first connection
     assert c is not a and c.per_minute == 80
+
+
+def test_a_task_client_slows_the_machine_down_on_a_429(
+    arize_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The synchronous client reports each answer to the machine's bucket for its key (shared by every
+    task process on the machine, tests/api/test_machine_pacing.py): a 429 cuts the machine's rate."""
+    from airflow_provider_arize.api.machine_pacing import machine_bucket
+
+    hook = connection(monkeypatch, arize_emulator, "arize_paced", task_queries_per_minute=60)
+    arize_emulator.admin.set_faults({"script": ["http_429"]})
+    hook.list_jobs("table")  # 429, then the retry succeeds
+    bucket = machine_bucket(hook.settings.endpoint, hook.settings.api_key, 60)
+    assert bucket.bucket.per_minute == 60 and bucket.bucket.cuts == 1
+    assert bucket.bucket.current_per_minute < 60
+    assert requests_by_op(arize_emulator, "ListTableImportJobs") == 2

@@ -28,6 +28,7 @@ from airflow_provider_arize.api.batch_document import (
     read,
 )
 from airflow_provider_arize.api.batching import DEFAULT_MAX_BATCH_COST
+from airflow_provider_arize.api.client import ArizeClient
 from airflow_provider_arize.api.models import (
     FileImportJobSpec,
     ModelSchema,
@@ -36,6 +37,7 @@ from airflow_provider_arize.api.models import (
     SnowflakeTableConfig,
     TriggeredTableImportJobSpec,
 )
+from airflow_provider_arize.api.transport import GraphQLTransport, TransportConfig
 from airflow_provider_arize.dag_testing import arize_connection_uri_env
 from airflow_provider_arize.emulator.testing import EmulatorServer
 from airflow_provider_arize.emulator.workers import TableWorker
@@ -68,9 +70,16 @@ def target(emulator: Any, name: str) -> ModelTarget:
     )
 
 
+def setup_client(conn_id: str) -> ArizeClient:
+    """The connection's client without the tasks' pacing: set-up runs with the rate limit off."""
+    settings = ArizeHook(conn_id).settings
+    config = TransportConfig(endpoint=settings.endpoint, api_key=settings.api_key)
+    return ArizeClient(GraphQLTransport(config), space_id=settings.space_id)
+
+
 def make_file_jobs(emulator: Any, conn_id: str, n: int) -> list[str]:
     """``n`` file jobs; no S3 is configured, so their counters stay at zero."""
-    hook = ArizeHook(conn_id)
+    hook = setup_client(conn_id)
     schema = ModelSchema.from_value({"predictionId": "id", "timestamp": "ts", "predictionLabel": "p"})
     return [
         hook.create_file_job(
@@ -82,7 +91,7 @@ def make_file_jobs(emulator: Any, conn_id: str, n: int) -> list[str]:
 
 def make_table_jobs(emulator: Any, conn_id: str, n: int) -> list[str]:
     """``n`` event-based jobs on a Snowflake account the emulator cannot reach: a run's query fails."""
-    hook = ArizeHook(conn_id)
+    hook = setup_client(conn_id)
     schema = ModelSchema.from_value(
         {"predictionId": "ID", "predictionLabel": "P", "timestamp": "TS", "changeTimestamp": "CTS"}
     )

@@ -2,7 +2,8 @@
 
 A :class:`HostShape` starts *discovered* (one introspection request told us exactly which optional names
 exist) or *adaptive* (introspection was refused: every optional name is tried, and a name the host
-rejects with a validation error is dropped for good). :func:`shape_for` keeps one shape per GraphQL URL.
+rejects with a validation error is dropped for good). :func:`shape_for` keeps one shape per GraphQL URL,
+starting from the one another process saved (:mod:`.saved`) and saving what it learns.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from airflow_provider_arize.api.shape import saved
 from airflow_provider_arize.api.shape.registry import CERTAIN, OPTIONAL
 
 __all__ = ["HostShape", "forget_shapes", "shape_for"]
@@ -49,6 +51,7 @@ class HostShape:
     def discovered(self, present: frozenset[str]) -> None:
         self.present = present
         self.version += 1
+        self.save()
         missing = sorted(set(OPTIONAL) - present)
         log.info("Arize at %s serves %d of %d optional names", self.url, len(present), len(OPTIONAL))
         if missing:
@@ -57,6 +60,7 @@ class HostShape:
     def go_adaptive(self, reason: str) -> None:
         self.adaptive = True
         self.version += 1
+        self.save()
         log.info(
             "Arize at %s did not answer the schema discovery (%s); optional names are dropped as it "
             "rejects them",
@@ -70,7 +74,32 @@ class HostShape:
         if new:
             self.absent |= new
             self.version += 1
+            self.save()
         return new
+
+    def save(self) -> None:
+        """Save what is known for the other processes of this machine."""
+        saved.save(
+            self.url,
+            {
+                "present": None if self.present is None else sorted(self.present),
+                "adaptive": self.adaptive,
+                "absent": sorted(self.absent),
+            },
+        )
+
+    def restore(self) -> None:
+        """Start from the shape another process saved, if any (and recent)."""
+        state = saved.load(self.url)
+        if state is None:
+            return
+        present = state.get("present")
+        self.present = None if present is None else frozenset(map(str, present))
+        self.adaptive = bool(state.get("adaptive"))
+        self.absent = set(map(str, state.get("absent") or ()))
+        if self.known:
+            self.version += 1
+            log.debug("Arize at %s: shape taken from this machine's cache", self.url)
 
 
 _SHAPES: dict[str, HostShape] = {}
@@ -83,10 +112,12 @@ def shape_for(url: str) -> HostShape:
         shape = _SHAPES.get(url)
         if shape is None:
             shape = _SHAPES[url] = HostShape(url)
+            shape.restore()
         return shape
 
 
 def forget_shapes() -> None:
-    """Forget every host's shape (tests that reuse an address for another API variant)."""
+    """Forget every host's shape, saved ones too (tests that reuse an address for another API variant)."""
     with _GUARD:
         _SHAPES.clear()
+        saved.forget_saved()
