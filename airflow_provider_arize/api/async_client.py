@@ -1,11 +1,7 @@
 """Asynchronous twin of the read side of :class:`ArizeClient`, for triggers on the triggerer's event loop.
 
-It only reads (jobs, job listings, table-run queries): every write happens on a worker through the sync
-client. Requests go through :class:`AsyncGraphQLTransport`, with the same retry policy as the sync side.
-
-With a ``pacer`` (a :class:`~airflow_provider_arize.api.pacing.TokenBucket`, as the triggers' shared
-client has) every request of :meth:`_run` first takes a token; :meth:`execute_batch` does not, because
-its caller, the poll batcher, takes the token before it packs the request.
+It only reads; every write happens on a worker through the sync client. With a ``pacer`` every request
+of :meth:`_run` first takes a token; :meth:`execute_batch` does not (the poll batcher takes it).
 """
 
 from __future__ import annotations

@@ -1,21 +1,7 @@
 """The Arize import-job client: every job operation the provider performs, over one GraphQL transport.
 
-Operational contract:
-
-* Reads and state changes (pause, start, delete, updates) are idempotent and retried by the transport
-  (429 honouring ``Retry-After``, 5xx, connection errors; never 400/401/403).
-* A non-dry create is never blindly re-sent. The client first looks for a job with the same identity
-  (space, model, environment, and table or bucket/prefix) and returns it instead of creating a second
-  one. If the create fails ambiguously (dropped connection, 5xx, timeout after sending), it looks the job
-  up again and returns it if it was committed; only when it is provably absent is the create re-sent.
-* Triggering a table run is idempotent per window: an existing query for the same window is returned
-  and nothing is triggered; after an ambiguous failure the client looks for the query before re-sending.
-* Pausing a paused job, starting an active one or deleting a deleted one succeeds without a request and
-  reports ``changed=False``. After a pause, resume, delete or ingestion-parameter update the job is read
-  back, and a state that is not the one asked for raises :class:`ArizeAPIError`.
-* Unknowns of the API (see ``api/shape``): the identity check compares only what the host's listing
-  shows, and logs what it could not compare; with ``job_id_form="auto"`` mutations send the global id,
-  and on a host that answers "not found" for it, the short ``jobId`` (remembered for the host).
+What is retried, what is idempotent and what is never re-sent: docs/internals.md, "The client's
+contract".
 """
 
 from __future__ import annotations
@@ -309,7 +295,8 @@ class ArizeClient:
         return _validation(data, "createFileImportJob")
 
     def create_table_job(self, spec: TableImportJobSpec) -> CreateResult:
-        """Create a table job, or return the existing one with the same identity (see module contract).
+        """Create a table job, or return the existing one with the same identity (docs/internals.md,
+        "The client's contract").
 
         Ingestion parameters in the spec are applied right after a new job is created.
         """
@@ -543,7 +530,7 @@ class ArizeClient:
 
     def trigger_table_run(self, ref: str, window: QueryWindow) -> TriggerResult:
         """Trigger an event-based job's run for ``window``, once: an existing query for the window is
-        returned instead (see module contract)."""
+        returned instead (docs/internals.md, "The client's contract")."""
         job = self.get_job("table", ref)
         if not job.is_active:
             raise ArizeAPIError(f"cannot trigger a run of table import job {job.id}: it is {job.job_status}")

@@ -246,7 +246,7 @@ def _prune(
     selection_set = pruner.selection_set(op.selection_set, root)
     if selection_set is None:
         raise ArizeAPIError(
-            f"this Arize serves none of the fields {name} reads (see the provider's API-variant notes)",
+            f"this Arize serves none of the fields {name} reads (see the provider's docs/api-variants.md)",
             operation_name=name,
         )
     definitions = tuple(d for d in op.variable_definitions or () if d.variable.name.value in pruner.variables)

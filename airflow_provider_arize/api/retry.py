@@ -199,7 +199,8 @@ def has_auth_error(errors: Sequence[Mapping[str, Any]] | None) -> bool:
 
 
 def classify_response(status_code: int, errors: Sequence[Mapping[str, Any]] | None = None) -> Classification:
-    """Classify an HTTP response by its status and its GraphQL ``errors`` (see the module docstring)."""
+    """Classify an HTTP response by its status and its GraphQL ``errors`` (docs/connection.md, "How
+    answers are classified")."""
     if status_code == 429:
         return Classification(Outcome.RETRY_SAFE, ArizeRateLimitError, "HTTP 429")
     if status_code in (401, 403):

@@ -1,17 +1,7 @@
 """Sending a shipped operation as the host can answer it: discover once, prune, adapt on rejection.
 
-Contract (sync :class:`Sender` and async :class:`AsyncSender` share it):
-
-* **Discovery.** Before the first document to a host that names an optional name, one introspection
-  request (:data:`~.shape.discovery.DISCOVERY_DOCUMENT`) tells which optional names it serves. It is
-  sent at most once per host and process. If the host refuses it, or fails to answer it after the
-  transport's retries, the sender adapts instead. A refused key or an unusable endpoint (TLS, URL) is
-  raised, as the operation itself would raise it.
-* **Adapting.** When the host rejects a document with "Cannot query field", "Unknown argument" (or
-  another server's wording of them) for an optional name, that name is dropped for the host and the
-  document rebuilt and sent again, at most :data:`MAX_ROUNDS` times. Such an error proves nothing ran,
-  so this is safe for a create too. Nothing else is re-sent here: retries after a 5xx or a timeout are
-  the transport's (never for a create, whose caller looks the job up instead).
+The contract (shared by :class:`Sender` and :class:`AsyncSender`): docs/api-variants.md, "How a host's
+shape is learnt".
 """
 
 from __future__ import annotations
@@ -107,7 +97,8 @@ class _Core:
 
 
 class Sender:
-    """Sends operations over a :class:`GraphQLTransport` (see the module contract)."""
+    """Sends operations over a :class:`GraphQLTransport` (docs/api-variants.md, "How a host's shape is
+    learnt")."""
 
     def __init__(self, transport: GraphQLTransport) -> None:
         self.transport = transport

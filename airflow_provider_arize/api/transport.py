@@ -65,7 +65,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Seconds one attempt may take (see the module docstring for how it is enforced).
+#: Seconds one attempt may take (docs/connection.md, "The transport": how it is enforced).
 DEFAULT_TIMEOUT: float = 30.0
 #: Seconds to establish a connection.
 DEFAULT_CONNECT_TIMEOUT: float = 10.0
@@ -641,7 +641,31 @@ def _last_result(state: tenacity.RetryCallState) -> _AttemptResult:
 # --------------------------------------------------------------------------------------------------
 
 
-class GraphQLTransport:
+class _Transport:
+    """What both transports hold: the shared policy core, and its settings and counters."""
+
+    _core: _Core
+
+    @property
+    def config(self) -> TransportConfig:
+        return self._core.config
+
+    @property
+    def stats(self) -> TransportStats:
+        return self._core.stats
+
+    @staticmethod
+    def _client_kwargs(config: TransportConfig, http_transport: object | None) -> dict[str, Any]:
+        """httpx client settings: the attempt timeouts, TLS, no redirects (a POST never follows one)."""
+        return {
+            "timeout": config.httpx_timeout(),
+            "verify": config.ssl_verify() if http_transport is None else True,
+            "transport": http_transport,
+            "follow_redirects": False,
+        }
+
+
+class GraphQLTransport(_Transport):
     """Synchronous Arize GraphQL transport (thread-safe; one connection pool per instance).
 
     ``sleep`` waits between attempts (inject a recorder in tests); ``pace`` is called before a call's
@@ -664,20 +688,7 @@ class GraphQLTransport:
         self._core = _Core(config, on_response, rng)
         self._sleep = sleep
         self._pace = pace
-        self._client = httpx.Client(
-            timeout=config.httpx_timeout(),
-            verify=config.ssl_verify() if http_transport is None else True,
-            transport=http_transport,
-            follow_redirects=False,
-        )
-
-    @property
-    def config(self) -> TransportConfig:
-        return self._core.config
-
-    @property
-    def stats(self) -> TransportStats:
-        return self._core.stats
+        self._client = httpx.Client(**self._client_kwargs(config, http_transport))
 
     def execute(
         self,
@@ -737,7 +748,7 @@ class GraphQLTransport:
         self.close()
 
 
-class AsyncGraphQLTransport:
+class AsyncGraphQLTransport(_Transport):
     """Asynchronous twin of :class:`GraphQLTransport` (same contract, same policy code).
 
     Use one instance per event loop (e.g. per trigger run); ``sleep`` is awaited between attempts.
@@ -754,20 +765,7 @@ class AsyncGraphQLTransport:
     ) -> None:
         self._core = _Core(config, on_response, rng)
         self._sleep = sleep
-        self._client = httpx.AsyncClient(
-            timeout=config.httpx_timeout(),
-            verify=config.ssl_verify() if http_transport is None else True,
-            transport=http_transport,
-            follow_redirects=False,
-        )
-
-    @property
-    def config(self) -> TransportConfig:
-        return self._core.config
-
-    @property
-    def stats(self) -> TransportStats:
-        return self._core.stats
+        self._client = httpx.AsyncClient(**self._client_kwargs(config, http_transport))
 
     async def execute(
         self,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import sqlite3
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 JOB_KIND_TABLE = "table"
 JOB_KIND_FILE = "file"
@@ -83,3 +86,9 @@ class FileRecord:
     rows: int | None
     error_message: str | None
     error_row: int | None
+
+
+def from_row(cls: type[R], row: sqlite3.Row, **computed: Any) -> R:
+    """A record from its table's row: each field from the column of its name, except those ``computed``."""
+    plain = {f.name: row[f.name] for f in fields(cls) if f.name not in computed}  # type: ignore[arg-type]
+    return cls(**plain, **computed)

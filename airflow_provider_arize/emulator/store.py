@@ -25,6 +25,7 @@ from .records import (
     JobRecord,
     KeyRecord,
     SpaceRecord,
+    from_row,
 )
 from .store_runs import RunStore
 
@@ -77,25 +78,13 @@ class NewJob:
 
 
 def _job_from_row(row: sqlite3.Row) -> JobRecord:
-    return JobRecord(
-        id=row["id"],
-        kind=row["kind"],
-        space_id=row["space_id"],
-        status=row["status"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        model_id=row["model_id"],
-        model_name=row["model_name"],
-        model_type=row["model_type"],
-        model_environment=row["model_environment"],
-        model_version=row["model_version"],
-        batch_id=row["batch_id"],
-        store=row["store"],
+    return from_row(
+        JobRecord,
+        row,
         triggered=bool(row["triggered"]),
         location=json.loads(row["location"]),
         schema=json.loads(row["schema"]),
         ingestion=json.loads(row["ingestion"]),
-        watermark=row["watermark"],
         counts={name: int(row[name]) for name in _COUNT_COLUMNS},
     )
 

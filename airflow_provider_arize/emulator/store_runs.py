@@ -24,32 +24,16 @@ from .records import (
     QUERY_SUCCEEDED,
     FileRecord,
     QueryRecord,
+    from_row,
 )
 
 
 def _query(row: sqlite3.Row) -> QueryRecord:
-    return QueryRecord(
-        id=row["id"],
-        job_id=row["job_id"],
-        created_at=row["created_at"],
-        window_start=row["window_start"],
-        window_end=row["window_end"],
-        status=row["status"],
-        records_processed_count=row["records_processed_count"],
-        error_message=row["error_message"],
-    )
+    return from_row(QueryRecord, row)
 
 
 def _file(row: sqlite3.Row) -> FileRecord:
-    return FileRecord(
-        id=row["id"],
-        job_id=row["job_id"],
-        path=row["path"],
-        status=row["status"],
-        rows=row["rows"],
-        error_message=row["error_message"],
-        error_row=row["error_row"],
-    )
+    return from_row(FileRecord, row)
 
 
 _META_SQL = "CREATE TABLE IF NOT EXISTS emulator_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -49,21 +49,32 @@ def _clamp(size: int, offset: int, length: int) -> int:
     return max(0, min(length, size - offset))
 
 
-class BytesReader:
+class _Counted:
+    """The counters of a reader whose size is known up front."""
+
+    size: int
+    bytes_read: int = 0
+    requests: int = 0
+
+    def _span(self, offset: int, length: int) -> int:
+        """How many of ``length`` bytes at ``offset`` the file holds; a read of any is counted."""
+        length = _clamp(self.size, offset, length)
+        self.requests += length > 0
+        return length
+
+
+class BytesReader(_Counted):
     """A reader over bytes in memory."""
 
     def __init__(self, data: bytes, name: str = "<bytes>") -> None:
         self._data = bytes(data)
         self.name = name
         self.size = len(self._data)
-        self.bytes_read = 0
-        self.requests = 0
 
     def read(self, offset: int, length: int) -> bytes:
-        length = _clamp(self.size, offset, length)
+        length = self._span(offset, length)
         if length == 0:
             return b""
-        self.requests += 1
         self.bytes_read += length
         return self._data[offset : offset + length]
 
@@ -71,7 +82,7 @@ class BytesReader:
         return f"BytesReader({self.name!r}, size={self.size})"
 
 
-class LocalFileReader:
+class LocalFileReader(_Counted):
     """A reader over a local file. ``size`` is taken when the reader is made."""
 
     def __init__(self, path: str | os.PathLike[str], name: str | None = None) -> None:
@@ -81,14 +92,11 @@ class LocalFileReader:
             self.size = os.stat(self.path).st_size
         except OSError as exc:
             raise FileReadError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
-        self.bytes_read = 0
-        self.requests = 0
 
     def read(self, offset: int, length: int) -> bytes:
-        length = _clamp(self.size, offset, length)
+        length = self._span(offset, length)
         if length == 0:
             return b""
-        self.requests += 1
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(offset)

@@ -1,12 +1,7 @@
 """ArizeHook: the Arize import-job API behind an Airflow ``arize`` connection.
 
-* Nothing happens in ``__init__``: the connection is looked up, and the client built, on first use, so
-  constructing a hook (or an operator that holds one) at DAG-parse time costs nothing and sends nothing.
-* The API key is registered with Airflow's secret masker as soon as it is read, so it cannot reach task
-  logs even if a library prints it.
-* Retries, idempotent creates and window triggers follow :mod:`airflow_provider_arize.api.client`.
-* :meth:`get_async_client` is the triggerer-side twin: it resolves the connection with Airflow's async
-  lookup (never a sync lookup on the event loop) and returns a read-only async client.
+Nothing is looked up or sent in ``__init__`` (a hook costs nothing at DAG-parse time); the API key is
+masked as soon as it is read. The fields, retries and pacing: docs/connection.md.
 """
 
 from __future__ import annotations

@@ -1,20 +1,7 @@
 """Event-based (triggered) Snowflake table jobs: create the job, trigger a window's run and wait for it.
 
-Operational contract:
-
-* Creating is idempotent: an existing job with the same identity (space, model, environment, store,
-  table) is returned, not duplicated; a lost create response is looked up, never blindly re-sent.
-* Triggering is idempotent per window: when Arize already reports a query for the window (a retried
-  task, a re-run DAG), nothing is triggered and the task waits on that query.
-* The window defaults to the DAG run's data interval and is sent as UTC RFC 3339; naive, reversed or
-  empty windows fail before any request.
-* The wait polls every ``poll_interval`` seconds until ``timeout``; transient errors (already retried by
-  the transport) are tolerated ``max_consecutive_errors`` times in a row. With ``deferrable`` it frees
-  the worker slot and waits in the triggerer; both paths share one decision function
-  (:func:`airflow_provider_arize.waits.evaluate_table_run`). A timeout or a kill cancels nothing in
-  Arize: the run may still finish, and a retry waits on it rather than triggering again. A killed task
-  (SIGTERM from Airflow, ``execution_timeout``) says so in its log from ``on_kill``: the window, the
-  last state it saw, and what a retry does.
+What is idempotent, which window is sent, and how the wait polls, times out and is killed:
+docs/event-jobs.md, "Idempotency and retries" and "Waiting (poke or deferrable)".
 """
 
 from __future__ import annotations
@@ -62,8 +49,9 @@ XCOM_WINDOW = "arize_window"
 class ArizeCreateTriggeredTableImportJobOperator(CreateLineageMixin, ArizeModelOperator):
     """Create an event-based Snowflake table job (it ingests only the windows a client triggers).
 
-    Idempotent (see the module contract). With ``dry_run_first`` (default) a new job is validated first
-    through a dry run of the same table and schema, and the task fails with Arize's message verbatim.
+    Idempotent (docs/event-jobs.md, "Idempotency and retries"). With ``dry_run_first`` (default) a new
+    job is validated first through a dry run of the same table and schema, and the task fails with
+    Arize's message verbatim.
 
     :param table_config: ``accountID``/``database``/``schema``/``tableName``; with ``warehouse_conn_id``
         (a ``snowflake`` connection) only ``tableName`` is needed: the rest comes from the connection.

@@ -33,10 +33,18 @@ class TableConfig:
         """The ``CreateTableImportJobInput`` field this config is sent as."""
         return constants.TABLE_CONFIG_FIELD[self.store]
 
+    #: The fields ``fully_qualified_name`` joins, outermost first.
+    _path: ClassVar[tuple[str, str, str]]
+
+    def __post_init__(self) -> None:
+        """Every field is required text (a config with optional fields overrides this)."""
+        for f in fields(self):  # type: ignore[arg-type]
+            object.__setattr__(self, f.name, require_text(self._keys[f.name], getattr(self, f.name)))
+
     @property
     def fully_qualified_name(self) -> str:
         """``a.b.table``: project/database/catalog, dataset/schema, table."""
-        raise NotImplementedError
+        return ".".join(getattr(self, name) for name in self._path)
 
     def to_input(self) -> dict[str, Any]:
         """The config's input value, in Arize's field spelling, without unset fields."""
@@ -75,13 +83,7 @@ class BigQueryTableConfig(TableConfig):
         "table_name": "tableName",
     }
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, require_text(self._keys[f.name], getattr(self, f.name)))
-
-    @property
-    def fully_qualified_name(self) -> str:
-        return f"{self.project_id}.{self.dataset}.{self.table_name}"
+    _path: ClassVar[tuple[str, str, str]] = ("project_id", "dataset", "table_name")
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,7 @@ class SnowflakeTableConfig(TableConfig):
         "table_name": "tableName",
     }
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, require_text(self._keys[f.name], getattr(self, f.name)))
-
-    @property
-    def fully_qualified_name(self) -> str:
-        return f"{self.database}.{self.schema}.{self.table_name}"
+    _path: ClassVar[tuple[str, str, str]] = ("database", "schema", "table_name")
 
 
 @dataclass(frozen=True)
@@ -139,6 +135,7 @@ class DatabricksTableConfig(TableConfig):
         "azure_resource_id": "azureResourceId",
         "azure_tenant_id": "azureTenantId",
     }
+    _path: ClassVar[tuple[str, str, str]] = ("catalog", "databricks_schema", "table_name")
     _required: ClassVar[tuple[str, ...]] = (
         "host_name",
         "endpoint",
@@ -160,10 +157,6 @@ class DatabricksTableConfig(TableConfig):
             object.__setattr__(self, f.name, checked)
         if self.port is not None and not self.port.isdigit():
             raise ArizeConfigError(f"port must be a number, got {self.port!r}", field="port")
-
-    @property
-    def fully_qualified_name(self) -> str:
-        return f"{self.catalog}.{self.databricks_schema}.{self.table_name}"
 
 
 TABLE_CONFIG_TYPES: dict[str, type[TableConfig]] = {
