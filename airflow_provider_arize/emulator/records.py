@@ -37,16 +37,12 @@ class KeyRecord:
 
 
 @dataclass(frozen=True)
-class JobRecord:
-    """One import job. ``location`` is the full table config or ``{bucketName, prefix, ...}``."""
+class NewJob:
+    """What a create mutation writes."""
 
-    id: int
     kind: str
     space_id: int
     status: str
-    created_at: float
-    updated_at: float
-    model_id: int | None
     model_name: str | None
     model_type: str | None
     model_environment: str | None
@@ -57,6 +53,16 @@ class JobRecord:
     location: dict[str, Any]
     schema: dict[str, Any]
     ingestion: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobRecord(NewJob):
+    """One import job as stored. ``location`` is the full table config or ``{bucketName, prefix, ...}``."""
+
+    id: int
+    created_at: float
+    updated_at: float
+    model_id: int | None
     watermark: float | None
     counts: dict[str, int] = field(default_factory=dict)
 

@@ -9,7 +9,6 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock, SystemClock
@@ -24,6 +23,7 @@ from .records import (
     QUERY_SUCCEEDED,
     JobRecord,
     KeyRecord,
+    NewJob,
     SpaceRecord,
     from_row,
 )
@@ -56,25 +56,6 @@ _UPDATABLE = {"status", "model_version", "schema", "ingestion", "location", "wat
 def hash_key(key: str) -> str:
     """Return the sha256 hex digest under which ``key`` is stored."""
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class NewJob:
-    """What a create mutation writes."""
-
-    kind: str
-    space_id: int
-    status: str
-    model_name: str | None
-    model_type: str | None
-    model_environment: str | None
-    model_version: str | None
-    batch_id: str | None
-    store: str | None
-    triggered: bool
-    location: dict[str, Any]
-    schema: dict[str, Any]
-    ingestion: dict[str, Any]
 
 
 def _job_from_row(row: sqlite3.Row) -> JobRecord:

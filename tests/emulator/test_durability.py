@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from airflow_provider_arize.emulator.records import QUERY_FAILED, QUERY_RUNNING
-from airflow_provider_arize.emulator.store import NewJob, Store
+from airflow_provider_arize.emulator.records import QUERY_FAILED, QUERY_RUNNING, NewJob
+from airflow_provider_arize.emulator.store import Store
 from airflow_provider_arize.emulator.testing import EmulatorProcess
 
 from .conftest import CREATE_TABLE, bigquery_input, plain_client

@@ -8,9 +8,8 @@ from ariadne import MutationType
 
 from airflow_provider_arize.api import constants as c
 from airflow_provider_arize.emulator.file_workers import BLOB_STORE_S3, dry_run_file_job
-from airflow_provider_arize.emulator.records import JOB_KIND_FILE
+from airflow_provider_arize.emulator.records import JOB_KIND_FILE, NewJob
 from airflow_provider_arize.emulator.state import Info, request_context
-from airflow_provider_arize.emulator.store import NewJob
 from airflow_provider_arize.emulator.validation import check_schema, validate_file_create
 
 from .common import ApiError, load_job, visible_space_id

@@ -8,9 +8,8 @@ from typing import Any
 from ariadne import MutationType
 
 from airflow_provider_arize.api import constants as c
-from airflow_provider_arize.emulator.records import JOB_KIND_TABLE
+from airflow_provider_arize.emulator.records import JOB_KIND_TABLE, NewJob
 from airflow_provider_arize.emulator.state import Info, request_context
-from airflow_provider_arize.emulator.store import NewJob
 from airflow_provider_arize.emulator.validation import (
     Failure,
     check_ingestion_parameters,
