@@ -54,7 +54,23 @@ def uvicorn_server(
     return uvicorn.Server(config)
 
 
-class ThreadedASGIServer:
+class LocalService:
+    """A local server used as a context manager: ``with Server() as s`` starts it and stops it."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class ThreadedASGIServer(LocalService):
     """``app`` at :attr:`url` while started (a context manager too). Keyword arguments beyond the contract
     above go to :func:`uvicorn_server`."""
 
@@ -126,12 +142,6 @@ class ThreadedASGIServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def bind_socket(host: str = HOST, port: int = 0) -> socket.socket:

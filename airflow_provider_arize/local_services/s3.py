@@ -12,6 +12,7 @@ from typing import Any, Self
 import httpx
 
 from airflow_provider_arize.api.constants import INGESTION_TAG_KEY
+from airflow_provider_arize.local_services.asgi_thread import LocalService
 from airflow_provider_arize.s3.access import merge_importer_statement
 
 __all__ = ["LOCAL_IMPORTER_ROLE_ARN", "FakeS3Server"]
@@ -21,7 +22,7 @@ _HOST = "127.0.0.1"
 LOCAL_IMPORTER_ROLE_ARN = "arn:aws:iam::000000000000:role/arize-importer"
 
 
-class FakeS3Server:
+class FakeS3Server(LocalService):
     """moto's server on a free ``127.0.0.1`` port in a background thread of this process.
 
     Attributes (valid after :meth:`start`): ``endpoint_url``, ``port``, ``region``, ``access_key_id``,
@@ -54,12 +55,6 @@ class FakeS3Server:
             return
         self._server.stop()
         self._server = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def endpoint_url(self) -> str:

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from airflow_provider_arize.local_services.asgi_thread import HOST, ThreadedASGIServer
+from airflow_provider_arize.local_services.asgi_thread import HOST, LocalService, ThreadedASGIServer
 from airflow_provider_arize.local_services.tls import LocalTLS, make_local_tls, trusting
 
 __all__ = ["FakeSnowflakeServer"]
 
 
-class FakeSnowflakeServer:
+class FakeSnowflakeServer(LocalService):
     """fakesnow over HTTPS on a free ``127.0.0.1`` port, in a background thread of this process.
 
     Attributes (valid after :meth:`start`): ``host``, ``port``, ``ca_bundle`` (the local CA's PEM, the
@@ -88,12 +88,6 @@ class FakeSnowflakeServer:
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = self._tls = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- trust -----------------------------------------------------------------------------------------
     @property
