@@ -255,15 +255,17 @@ def run_phase(
     result.triggerer_jobs = alive_triggerers(airflow)
     result.processes = [Process(pid) for pid in airflow.triggerer_pids()]
     emulator.admin.set_rate_limits()  # forgets the calls so far: every phase starts with a full minute
-    airflow.unpause(dag_id)
     for proc in result.processes:
         proc.cpu_start, proc.rss_start = tree_usage(proc.pid)
         proc.rss_peak = proc.rss_start
     first = len(log)
     started = time.monotonic()
+    # the runs are all created while the DAG is paused, then it is unpaused: on SQLite a scheduler that
+    # examines a run the backfill request has not finished writing can crash on it (StaleDataError)
     airflow.backfill(
         dag_id, FIRST_WINDOW, FIRST_WINDOW + timedelta(hours=runs - 1), max_active_runs=args.max_active_runs
     )
+    airflow.unpause(dag_id)
     path = f"/dags/{dag_id}/dagRuns/~/taskInstances"
     next_runs_check = 0.0
     unhealthy_since: float | None = None
