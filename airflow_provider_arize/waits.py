@@ -71,6 +71,11 @@ def query_summary(query: TableRunQuery | None) -> dict[str, Any] | None:
     }
 
 
+def table_job_label(job: ImportJob) -> str:
+    """How messages name a table job: ``table import job <id> (jobId <short id>)``."""
+    return f"table import job {job.id} (jobId {job.job_id})"
+
+
 def evaluate_table_run(
     job: ImportJob, query: TableRunQuery | None, window: QueryWindow, *, queries_total: int | None = None
 ) -> TableRunOutcome:
@@ -79,7 +84,7 @@ def evaluate_table_run(
     Where the host serves no pending counter, the pending queries are the job's queries
     (``queries_total``) less those its success and failure counters count.
     """
-    where = f"table import job {job.id} (jobId {job.job_id})"
+    where = table_job_label(job)
     if query is not None and query.records_processed_count is not None:
         return TableRunOutcome(
             "success",

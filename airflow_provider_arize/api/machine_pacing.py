@@ -9,6 +9,7 @@ Machines share nothing; each adapts to the 429s it meets. See docs/connection.md
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import threading
@@ -118,9 +119,10 @@ _GUARD = threading.Lock()
 
 
 def machine_bucket(endpoint: str, api_key: str, per_minute: float) -> MachineBucket:
-    """This machine's bucket for ``api_key`` at ``endpoint`` (its file is named by a hash of both, never
-    the key). The ceiling is the caller's ``per_minute``; the learnt rate is the file's."""
-    key = (endpoint.rstrip("/"), api_key)
+    """This machine's bucket for ``api_key`` at ``endpoint``, kept by the key's SHA-256, never the key
+    (like :func:`.pacing.shared_bucket`). The first caller in the process sets the ceiling,
+    ``per_minute``; the learnt rate is the file's."""
+    key = (endpoint.rstrip("/"), hashlib.sha256(api_key.encode()).hexdigest())
     with _GUARD:
         bucket = _BUCKETS.get(key)
         if bucket is None:

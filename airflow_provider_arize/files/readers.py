@@ -59,7 +59,8 @@ class _Counted:
     def _span(self, offset: int, length: int) -> int:
         """How many of ``length`` bytes at ``offset`` the file holds; a read of any is counted."""
         length = _clamp(self.size, offset, length)
-        self.requests += length > 0
+        if length:
+            self.requests += 1
         return length
 
 

@@ -33,6 +33,7 @@ from airflow_provider_arize.waits import (
     event_data,
     killed_wait_note,
     run_result,
+    table_job_label,
 )
 
 if TYPE_CHECKING:
@@ -287,18 +288,14 @@ def _first_poll(
         return hook.check_table_run(job.id, window)
     if not result.triggered:
         return evaluate_table_run(result.job, result.query, window, queries_total=result.queries_total)
-    query = result.query
+    query, where = result.query, table_job_label(job)
     if query is None:
-        return TableRunOutcome("waiting", f"Arize reports no query for window {window} of {_where(job)} yet")
+        return TableRunOutcome("waiting", f"Arize reports no query for window {window} of {where} yet")
     return TableRunOutcome(
         "waiting",
-        f"the query for window {window} of {_where(job)} (query {query.query_id}) is triggered, to run",
+        f"the query for window {window} of {where} (query {query.query_id}) is triggered, to run",
         query,
     )
-
-
-def _where(job: ImportJob) -> str:
-    return f"table import job {job.id} (jobId {job.job_id})"
 
 
 def _finish(
