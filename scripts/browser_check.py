@@ -206,7 +206,7 @@ def run_checks(output: Path) -> dict[str, Any]:
     with live_stack(output / "airflow") as (airflow, emulator):
         seconds["stack_up"] = round(time.monotonic() - started, 1)
         airflow.unpause(DAG)  # catchup=False: the schedule runs the latest complete hour
-        run_id = str(airflow.wait_first_run(DAG)["dag_run_id"])
+        run_id = str(airflow.wait_scheduled_run(DAG)["dag_run_id"])
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport=VIEWPORT)

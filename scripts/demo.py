@@ -85,16 +85,17 @@ def _start_runs(airflow: Any) -> list[tuple[str, str]]:
     differ from the scheduled run's, the hour before the latest). The asset-scheduled DAG is left to the
     load's asset events."""
     dag_ids = sorted(p.stem for p in DAGS.glob("example_*.py"))
+    # taken before anything is unpaused: the scheduled runs' hours are then always later than this one
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     runs = []
     for dag_id in dag_ids:
         airflow.unpause(dag_id)
         if dag_id not in SCHEDULED and dag_id not in ASSET_SCHEDULED:
             runs.append((dag_id, airflow.trigger(dag_id)))
-    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     for dag_id in HOURLY:
         runs.append((dag_id, airflow.trigger(dag_id, logical_date=hour)))  # loads [hour - 1 h, hour)
     for dag_id in SCHEDULED:
-        runs.append((dag_id, airflow.wait_first_run(dag_id)["dag_run_id"]))
+        runs.append((dag_id, airflow.wait_scheduled_run(dag_id)["dag_run_id"]))
     return runs
 
 

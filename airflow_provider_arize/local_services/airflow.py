@@ -261,12 +261,13 @@ class LiveAirflow:
         answer = self.api("GET", f"/dags/{dag_id}/dagRuns", limit=1000, order_by="run_after")
         return list(answer["dag_runs"])
 
-    def wait_first_run(self, dag_id: str, timeout: float = 120.0) -> dict[str, Any]:
-        """Wait until the scheduler has created a first run of ``dag_id``; return it."""
+    def wait_scheduled_run(self, dag_id: str, timeout: float = 120.0) -> dict[str, Any]:
+        """Wait until the scheduler has created a run of ``dag_id`` (not one triggered by hand); return the
+        first such run."""
         deadline = time.monotonic() + timeout
-        while not (runs := self.runs(dag_id)):
+        while not (runs := [r for r in self.runs(dag_id) if r.get("run_type") == "scheduled"]):
             if time.monotonic() > deadline:
-                raise LiveAirflowError(f"{dag_id} has no run after {timeout:.0f} s: is it scheduled?")
+                raise LiveAirflowError(f"{dag_id} has no scheduled run after {timeout:.0f} s (unpaused?)")
             time.sleep(0.5)
         return runs[0]
 

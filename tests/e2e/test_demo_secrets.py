@@ -68,8 +68,12 @@ def test_full_demo_run_leaks_no_secret(tmp_path: Path) -> None:
     assert {dag for dag, _, _ in runs} == {p.stem for p in (ROOT / "example_dags").glob("example_*.py")}
     kinds = [kind for _, kind, _ in runs]  # hourly loads scheduled and by hand, the asset DAG by events
     assert kinds.count("scheduled") == 3 and kinds.count("manual") == 5 and "asset_triggered" in kinds
-    # the event load's two hours (scheduled, by hand) updated the model asset; the monitor checked each once
-    assert re.search(r"^== example_arize_model_monitor: \d+ runs checked 2 windows", output, re.MULTILINE)
+    # the event load's hours (scheduled, by hand; a third if the clock passed an hour meanwhile) updated the
+    # model asset; the monitor checked each once (the demo fails if what it checked differs from Arize's)
+    checked = re.search(
+        r"^== example_arize_model_monitor: \d+ runs checked (\d+) windows", output, re.MULTILINE
+    )
+    assert checked and int(checked.group(1)) >= 2
     # OpenLineage events (file transport) name the table job's, the event window's and the file job's
     # datasets (the demo fails otherwise); the event window resumed after its deferral
     assert re.search(r"^== OpenLineage: \d+ COMPLETE events", output, re.MULTILINE)
