@@ -50,13 +50,12 @@ _EPSILON = 1e-9
 _MIN_SLEEP = 0.001
 
 
-def _check_per_minute(per_minute: object) -> None:
+def _check_per_minute(per_minute: object, field: str = "per_minute") -> None:
     if isinstance(per_minute, bool) or not isinstance(per_minute, int | float):
-        raise ArizeConfigError("per_minute must be a number", field="poll_queries_per_minute")
+        raise ArizeConfigError(f"{field} must be a number", field=field)
     if not math.isfinite(per_minute) or per_minute <= 0:
         raise ArizeConfigError(
-            f"per_minute must be a positive number of requests, got {per_minute!r}",
-            field="poll_queries_per_minute",
+            f"{field} must be a positive number of requests, got {per_minute!r}", field=field
         )
 
 
@@ -273,7 +272,7 @@ def shared_bucket(endpoint: str, api_key: str, per_minute: float) -> TokenBucket
     different one is validated, then ignored."""
     buckets = _shared.setdefault(asyncio.get_running_loop(), {})
     key = (endpoint.rstrip("/"), hashlib.sha256(api_key.encode()).hexdigest())
-    _check_per_minute(per_minute)  # a bad budget on a later connection still fails loudly
+    _check_per_minute(per_minute, "poll_queries_per_minute")  # a later connection's bad budget fails too
     bucket = buckets.get(key)
     if bucket is None:
         bucket = buckets[key] = TokenBucket(per_minute)

@@ -27,9 +27,9 @@ class Options:
     * ``strict_state_changes``: pausing a paused job, starting an active one or deleting a deleted one
       is an error instead of a no-op success.
     * ``accept_legacy_model_types``: accept ``modelType: categorical`` on create.
-    * ``hold_queries``: the table worker runs no query (triggered windows and scheduled polls stay
-      pending), as when Arize is busy; queries run again once it is switched off, or after a restart
-      without ``--hold-queries``. Nothing is lost while held.
+    * ``hold_queries``: the table worker runs no query (triggered windows stay pending, scheduled
+      jobs are not polled), as when Arize is busy; queries run again once it is switched off, or after
+      a restart without ``--hold-queries``. Nothing is lost while held.
     """
 
     strict_state_changes: bool = False

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, cast
@@ -81,17 +83,8 @@ class ArizeConnectionSettings:
                 f"got {job_id_form!r}",
                 field="job_id_form",
             )
-        try:
-            timeout = float(extra.get("timeout") or 30.0)
-        except (TypeError, ValueError) as exc:
-            raise ArizeConfigError(
-                f"connection {conn_id!r}: timeout must be a number of seconds", field="timeout"
-            ) from exc
-        if timeout <= 0:
-            raise ArizeConfigError(f"connection {conn_id!r}: timeout must be > 0", field="timeout")
-        verify: bool | str = _as_bool(extra.get("verify", True), "verify")
-        if extra.get("ca_bundle"):
-            verify = str(extra["ca_bundle"])
+        timeout = _timeout(extra, conn_id)
+        verify = _verify(extra, conn_id)
         if verify is False:
             log.warning(
                 "connection %r turns TLS certificate verification OFF (extra verify=false); "
@@ -114,6 +107,45 @@ class ArizeConnectionSettings:
     def retry_policy(self) -> Any:
         """The transport's ``RetryPolicy`` with this connection's retry settings."""
         return RetryPolicy(**self.retry)  # type: ignore[arg-type]
+
+
+def _timeout(extra: Mapping[str, Any], conn_id: str) -> float:
+    """The request timeout: 30 s when the extra leaves it out or empty; otherwise a positive, finite
+    number of seconds (``0`` is refused, not read as "no timeout")."""
+    value = extra.get("timeout")
+    if value is None or value == "":
+        return 30.0
+    try:
+        timeout = float(value)
+    except (TypeError, ValueError):
+        timeout = math.nan
+    if isinstance(value, bool) or not math.isfinite(timeout) or timeout <= 0:
+        raise ArizeConfigError(
+            f"connection {conn_id!r}: timeout must be a positive number of seconds, got {value!r}",
+            field="timeout",
+        )
+    return timeout
+
+
+def _verify(extra: Mapping[str, Any], conn_id: str) -> bool | str:
+    """``verify``, or the path of ``ca_bundle`` when one is given; it must exist, and ``verify=false``
+    beside it is refused (which of the two was meant cannot be told)."""
+    verify: bool = _as_bool(extra.get("verify", True), "verify")
+    bundle = extra.get("ca_bundle")
+    if bundle is None or bundle == "":
+        return verify
+    if not verify:
+        raise ArizeConfigError(
+            f"connection {conn_id!r} sets both ca_bundle and verify=false: keep ca_bundle to trust that CA, "
+            "or remove it to turn verification off",
+            field="ca_bundle",
+        )
+    if not os.path.exists(str(bundle)):
+        raise ArizeConfigError(
+            f"connection {conn_id!r}: ca_bundle {str(bundle)!r} is not a file or directory on this machine",
+            field="ca_bundle",
+        )
+    return str(bundle)
 
 
 #: ``RetryPolicy`` fields a connection may set, as ``retry_<field>`` in its extra.

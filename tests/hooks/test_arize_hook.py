@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import certifi
 import pytest
 
 from airflow_provider_arize.api.errors import (
@@ -154,9 +155,13 @@ def test_retry_settings_come_from_the_connection(
         ({"retry_max_retry_after": -1}, "retry_max_retry_after", "retry_max_retry_after must be a finite"),
         ({"task_queries_per_minute": 0}, "task_queries_per_minute", "must be a positive number"),
         ({"poll_queries_per_minute": "lots"}, "poll_queries_per_minute", "must be a positive number"),
+        ({"timeout": 0}, "timeout", "timeout must be a positive number of seconds, got 0"),
+        ({"timeout": "soon"}, "timeout", "timeout must be a positive number of seconds"),
+        ({"ca_bundle": "/no/such/ca.pem"}, "ca_bundle", "'/no/such/ca.pem' is not a file or directory"),
+        ({"ca_bundle": certifi.where(), "verify": "false"}, "ca_bundle", "both ca_bundle and verify=false"),
     ],
 )
-def test_bad_retry_settings_name_the_extra_before_any_request(
+def test_bad_extras_name_the_extra_before_any_request(
     arize_emulator: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], field: str, says: str
 ) -> None:
     hook = connection(monkeypatch, arize_emulator, "arize_bad_retry", **extra)
