@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable, Sequence
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
@@ -126,6 +126,13 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
                 "max_backoff": self.max_backoff,
             },
         )
+
+    #: What the queue's one consumer uses, of the watcher it was started for (the others' are not used).
+    QUEUE_SETTINGS = ("wait_time_seconds", "max_messages", "visibility_timeout", "max_backoff")
+
+    def queue_settings(self) -> dict[str, Any]:
+        """This watcher's settings of the queue's receive loop (see :data:`QUEUE_SETTINGS`)."""
+        return {name: getattr(self, name) for name in self.QUEUE_SETTINGS}
 
     # -- one batch ---------------------------------------------------------------------------------------
 
@@ -280,13 +287,33 @@ class ArizeS3EventsTrigger(BaseEventTrigger):
             self.prefix,
             self.queue_url,
         )
+        warned = False
         async for batch in shared_stream:
+            if not warned:
+                warned = True
+                self._warn_unused_settings(batch.consumer_settings)
             event, fingerprints = self.batch_event(batch.messages)
             if event is None:
                 continue  # moved past on the next pull: the batch resolves for this watcher
             if fingerprints:
                 batch.after_persist.append(partial(self.remember_stored, fingerprints))
             yield event  # before pulling the next batch: Airflow binds the event to this one
+
+    def _warn_unused_settings(self, used: Mapping[str, Any]) -> None:
+        """Say so once when the queue's shared consumer receives with other settings than this watcher's."""
+        mine = self.queue_settings()
+        differ = {name: value for name, value in mine.items() if used.get(name) != value}
+        if differ:
+            self.log.warning(
+                "S3 event watcher of s3://%s/%s: the shared consumer of %s receives with %s, not this "
+                "watcher's %s (one consumer per queue, with the settings of the watcher it was started for): "
+                "give every watcher of a queue the same settings",
+                self.bucket,
+                self.prefix,
+                self.queue_url,
+                ", ".join(f"{name}={used.get(name)!r}" for name in differ),
+                ", ".join(f"{name}={value!r}" for name, value in differ.items()),
+            )
 
     def _state_store(self) -> Any:
         """The watched asset's state store (injected by Airflow 3.3's triggerer), or ``None``."""

@@ -8,7 +8,7 @@ shared SQS consumer (Airflow 3.3 and later)".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +28,8 @@ class SqsBatch:
     """
 
     messages: tuple[dict[str, Any], ...]
+    #: The consumer's receive settings (``ArizeS3EventsTrigger.queue_settings``), which every watcher checks.
+    consumer_settings: Mapping[str, Any] = field(default_factory=dict)
     after_persist: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
@@ -55,7 +57,7 @@ class SqsBatchProducer(SharedStreamProducer):
                         messages = await reader.receive(client)
                         reader._failures = 0
                         if messages:
-                            batch = SqsBatch(tuple(messages))
+                            batch = SqsBatch(tuple(messages), reader.queue_settings())
                             yield batch, batch
             except Exception as exc:
                 await s3_events._backoff_sleep(reader.failure_delay(exc))

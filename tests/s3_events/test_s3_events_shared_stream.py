@@ -172,6 +172,38 @@ def test_two_watchers_of_one_queue_share_one_consumer_and_get_only_their_files(
     assert all(p["prefix"] == "b/" for p in triggerer.fired[2])
 
 
+def test_a_watcher_whose_receive_settings_the_shared_consumer_does_not_use_says_so_once(
+    wire: Callable[..., Wired], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One consumer per queue, with the first watcher's settings: the second watcher, set differently, is
+    told which of its settings are not used (and the first, whose they are, says nothing)."""
+    w = wire("")
+
+    async def scenario() -> Triggerer:
+        triggerer = Triggerer()
+        triggerer.start(1, watcher(w, "a/"))
+        await asyncio.sleep(0.5)  # the first watcher starts the consumer
+        triggerer.start(2, watcher(w, "b/", max_messages=5, visibility_timeout=30))
+        await asyncio.sleep(0.5)
+        for key in ("a/1.csv", "b/1.csv", "b/2.csv"):
+            await asyncio.to_thread(w.s3.put_object, Bucket=w.bucket, Key=key, Body=b"x")
+        await until(lambda: triggerer.keys(2) == ["b/1.csv", "b/2.csv"], "the second watcher's files")
+        await triggerer.store_all(w)
+        await triggerer.stop()
+        return triggerer
+
+    triggerer = asyncio.run(scenario())
+    assert triggerer.keys(1) == ["a/1.csv"]  # the events themselves are unaffected
+    logged = capsys.readouterr().out  # the trigger logs through Airflow's structlog, to stdout here
+    told = [line for line in logged.splitlines() if "receives with" in line]
+    assert len(told) == 1, told
+    assert f"s3://{w.bucket}/b/" in told[0]
+    assert (
+        "max_messages=100, visibility_timeout=None, not this watcher's max_messages=5, visibility_timeout=30"
+        in told[0]
+    )
+
+
 def test_a_message_is_deleted_only_once_its_event_is_stored_and_comes_back_after_a_restart_otherwise(
     wire: Callable[..., Wired],
 ) -> None:
