@@ -4,7 +4,7 @@ The "server" here is graphql-core validating each document against a schema (the
 names, as a host lacking them would), answering validation failures with graphql-core's own messages and
 HTTP 400, introspection with a real introspection result, and anything valid with empty data. It stands
 in for the network only; the client code under test is the real one. Real-HTTP runs against every
-emulator profile are in ``tests/e2e/test_profiles.py``.
+emulator profile are in ``tests/e2e/test_profiles_*.py``.
 """
 
 from __future__ import annotations

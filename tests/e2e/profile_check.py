@@ -1,4 +1,5 @@
-"""The example DAGs, unchanged, against every plausible variant of Arize's API (emulator profiles).
+"""The example DAGs, unchanged, against every plausible variant of Arize's API (emulator profiles): what
+``test_profiles_*.py`` share, one file per group of profiles so that the test workers run them side by side.
 
 Each profile serves the API one way its unknowns may fall (``emulator/profiles.py``): only the names
 Arize's pages show, ingestion parameters in one unit or the other, no listing search or paging, no
@@ -12,7 +13,8 @@ The ``full`` profile is ``test_example_dags.py``'s.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,31 +29,15 @@ LOGICAL_DATE = datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
 ROWS_IN_WINDOW = 20 + 9
 PREDICTIONS = "click-thru-rate/production/prediction/"
 ACTUALS = "click-thru-rate/production/actuals/"
-#: The discovery request is part of what is tested here (see tests/conftest.py).
-PRE_DISCOVER = False
-
-PROFILES = [
-    "pages",
-    "pages,no-introspection",
-    "ingestion-minutes",
-    "ingestion-seconds",
-    "no-ingestion",
-    "no-metadata",
-    "no-search,no-paging",
-    "no-mutation-id,no-file-payloads",
-    "no-introspection",
-    "upper-enums",
-    "low-complexity",
-    "short-ids",
-]
 
 
-@pytest.fixture(params=PROFILES)
-def arize_emulator(request: pytest.FixtureRequest, fake_s3: Any) -> Iterator[Any]:
+@contextmanager
+def serve_profile(profile: str, fake_s3: Any) -> Iterator[Any]:
+    """An emulator serving ``profile``, its workers quick, reading the fake S3."""
     from airflow_provider_arize.emulator.testing import EmulatorServer
 
     with EmulatorServer(
-        profile=request.param,
+        profile=profile,
         s3=fake_s3.emulator_s3(),
         file_poll_interval_seconds=0.2,
         worker_interval_seconds=0.2,
@@ -85,9 +71,10 @@ def env(
     return {"database": database, "bucket": bucket}
 
 
-def test_every_example_dag_succeeds_on_this_variant_of_the_api(
+def run_every_example_dag(
     env: dict[str, str], arize_emulator: Any, fake_s3: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The three example DAGs succeed on ``arize_emulator``'s profile, with one discovery request."""
     admin = arize_emulator.admin
     # the table lifecycle: dry run, create, update parameters, pause, update schema, resume, delete
     lifecycle = run_dag(load_dag(DAGS / "example_arize_table_job_lifecycle.py"))
@@ -125,3 +112,19 @@ def test_every_example_dag_succeeds_on_this_variant_of_the_api(
 
     stats = admin.stats()["requests"]["by_operation"]
     assert stats.get("DiscoverArizeSchema") == 1, stats  # once per host and process
+
+
+def profile_tests(*profiles: str) -> tuple[Any, Callable[..., None]]:
+    """A test module's ``arize_emulator`` fixture, one emulator per profile, and its test."""
+
+    @pytest.fixture(params=profiles, name="arize_emulator")
+    def arize_emulator(request: pytest.FixtureRequest, fake_s3: Any) -> Iterator[Any]:
+        with serve_profile(request.param, fake_s3) as server:
+            yield server
+
+    def test_every_example_dag_succeeds_on_this_variant_of_the_api(
+        env: dict[str, str], arize_emulator: Any, fake_s3: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        run_every_example_dag(env, arize_emulator, fake_s3, monkeypatch)
+
+    return arize_emulator, test_every_example_dag_succeeds_on_this_variant_of_the_api
