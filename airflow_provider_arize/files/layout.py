@@ -34,6 +34,14 @@ NUMERIC_KINDS = frozenset({INTEGER, FLOAT, DECIMAL})
 NESTED_KINDS = frozenset({LIST, STRUCT, MAP})
 
 
+#: How many levels of nested types a column type's text shows (a message stays short however deep it is).
+_SHOWN_DEPTH = 3
+
+
+def _text(column: ColumnType | None, depth: int) -> str:
+    return "None" if column is None else column._text(depth)
+
+
 @dataclass(frozen=True)
 class ColumnType:
     """A column's type.
@@ -51,12 +59,18 @@ class ColumnType:
     source: str = field(default="", compare=False)
 
     def __str__(self) -> str:
+        return self._text(_SHOWN_DEPTH)
+
+    def _text(self, depth: int) -> str:
+        """The type, nested types shown ``depth`` levels deep (deeper ones as ``struct<...>``...)."""
+        if self.kind in NESTED_KINDS and depth <= 0:
+            return f"{self.kind}<...>"
         if self.kind == LIST:
-            return f"list<{self.item}>"
+            return f"list<{_text(self.item, depth - 1)}>"
         if self.kind == MAP:
-            return f"map<{self.key}, {self.item}>"
+            return f"map<{_text(self.key, depth - 1)}, {_text(self.item, depth - 1)}>"
         if self.kind == STRUCT:
-            inner = ", ".join(f"{n}: {t}" for n, t in self.fields[:4])
+            inner = ", ".join(f"{n}: {t._text(depth - 1)}" for n, t in self.fields[:4])
             return f"struct<{inner}{', ...' if len(self.fields) > 4 else ''}>"
         if self.kind == OTHER and self.source:
             return self.source
