@@ -46,6 +46,7 @@ def conn_fields() -> dict[str, Any]:
         "timeout": {
             "label": "Request timeout (seconds)",
             "schema": {"type": ["number", "null"], "default": 30},
+            "description": "Seconds, more than 0 (empty: 30).",
         },
         "retry_max_attempts": {
             "label": "Attempts per request",
@@ -67,7 +68,8 @@ def conn_fields() -> dict[str, Any]:
         "ca_bundle": {
             "label": "CA bundle path",
             "schema": {"type": ["string", "null"]},
-            "description": "A PEM file of the CAs to trust (a self-hosted Arize behind a private CA).",
+            "description": "A PEM file of the CAs to trust (a self-hosted Arize behind a private CA). "
+            "Leave TLS verification on with it.",
         },
         "poll_queries_per_minute": {
             "label": "Trigger polls per minute",
