@@ -21,30 +21,6 @@ os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 # learnt API shapes and the tasks' pacing state: this session's own (each xdist worker has its own home)
 os.environ["ARIZE_PROVIDER_CACHE_DIR"] = str(_HOME / "arize-provider-cache")
 
-#: The longest test files (2 to 3 minutes each), collected first so that the test workers (``--dist
-#: loadfile``) start them first and end together, instead of one starting one near the end. xdist hands
-#: each of the 3 workers one file, then a second, in this order: the two files that start a live Airflow
-#: (the demo, the overlapping runs) go to one worker, one after the other, never side by side.
-LONGEST_FIRST = (
-    "tests/e2e/test_demo_secrets.py",
-    "tests/e2e/test_profiles_limits.py",
-    "tests/e2e/test_profiles_values.py",
-    "tests/live/test_overlapping_runs.py",
-    "tests/e2e/test_profiles_names.py",
-    "tests/e2e/test_example_dags.py",
-    "tests/wheel/test_wheel.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run :data:`LONGEST_FIRST` first, in that order; every other file after them, as collected."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-
-    def key(item: pytest.Item) -> int:
-        return rank.get(Path(item.path).relative_to(ROOT).as_posix(), len(rank))
-
-    items.sort(key=key)  # stable: a file's tests keep their order
-
 
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
