@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,7 +82,8 @@ class ArizeConnectionSettings:
                 f"got {job_id_form!r}",
                 field="job_id_form",
             )
-        timeout = _timeout(extra, conn_id)
+        # 0 is refused, not read as "no timeout"
+        timeout = _positive_number(extra, conn_id, "timeout", 30.0, " of seconds")
         verify = _verify(extra, conn_id)
         if verify is False:
             log.warning(
@@ -107,24 +107,6 @@ class ArizeConnectionSettings:
     def retry_policy(self) -> Any:
         """The transport's ``RetryPolicy`` with this connection's retry settings."""
         return RetryPolicy(**self.retry)  # type: ignore[arg-type]
-
-
-def _timeout(extra: Mapping[str, Any], conn_id: str) -> float:
-    """The request timeout: 30 s when the extra leaves it out or empty; otherwise a positive, finite
-    number of seconds (``0`` is refused, not read as "no timeout")."""
-    value = extra.get("timeout")
-    if value is None or value == "":
-        return 30.0
-    try:
-        timeout = float(value)
-    except (TypeError, ValueError):
-        timeout = math.nan
-    if isinstance(value, bool) or not math.isfinite(timeout) or timeout <= 0:
-        raise ArizeConfigError(
-            f"connection {conn_id!r}: timeout must be a positive number of seconds, got {value!r}",
-            field="timeout",
-        )
-    return timeout
 
 
 def _verify(extra: Mapping[str, Any], conn_id: str) -> bool | str:
@@ -196,16 +178,23 @@ def endpoint_url(conn: ConnectionLike) -> str:
 
 def _per_minute(extra: Mapping[str, Any], conn_id: str, name: str) -> float:
     """A pacing ceiling from the extra: a positive, finite number of requests a minute."""
+    return _positive_number(extra, conn_id, name, float(constants.DEFAULT_QUERIES_PER_MINUTE))
+
+
+def _positive_number(
+    extra: Mapping[str, Any], conn_id: str, name: str, default: float, unit: str = ""
+) -> float:
+    """``extra[name]`` as a positive, finite number; ``default`` when it is left out or empty."""
     value = extra.get(name)
     if value is None or value == "":
-        return float(constants.DEFAULT_QUERIES_PER_MINUTE)
+        return default
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
     if isinstance(value, bool) or not 0 < number < float("inf"):
         raise ArizeConfigError(
-            f"connection {conn_id!r}: {name} must be a positive number, got {value!r}", field=name
+            f"connection {conn_id!r}: {name} must be a positive number{unit}, got {value!r}", field=name
         )
     return number
 

@@ -48,6 +48,7 @@ class SqsBatchProducer(SharedStreamProducer):
         from airflow.providers.amazon.aws.hooks.sqs import SqsHook
 
         reader = self.reader
+        settings = reader.queue_settings()
         hook = SqsHook(aws_conn_id=reader.aws_conn_id, region_name=reader.region_name)
         self.log.info("Shared consumer of %s started (one per queue in this triggerer)", reader.queue_url)
         while True:
@@ -57,7 +58,7 @@ class SqsBatchProducer(SharedStreamProducer):
                         messages = await reader.receive(client)
                         reader._failures = 0
                         if messages:
-                            batch = SqsBatch(tuple(messages), reader.queue_settings())
+                            batch = SqsBatch(tuple(messages), settings)
                             yield batch, batch
             except Exception as exc:
                 await s3_events._backoff_sleep(reader.failure_delay(exc))
